@@ -1,0 +1,23 @@
+/* Opaque keyset cursors: base64url of "<kind>:<keys>", checked on decode so a
+ * forged or truncated cursor is a 400, never a query. Pure. */
+#ifndef BDP_CURSOR_H
+#define BDP_CURSOR_H
+
+#include "bdp/buf.h"
+
+#include <stdbool.h>
+
+/* Cursor after the row with this id (lists ordered by id). */
+void cursor_encode_id(struct buf *out, long long id);
+bool cursor_decode_id(const char *cursor, long long *id) __attribute__((warn_unused_result));
+
+/* Cursor after the row with this date (YYYY-MM-DD) and id. */
+void cursor_encode_date_id(struct buf *out, const char *date, long long id);
+bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
+    __attribute__((warn_unused_result));
+
+/* base64url without padding; decode returns false for anything else. */
+void base64url_encode(struct buf *out, const unsigned char *data, size_t len);
+bool base64url_decode(const char *in, struct buf *out) __attribute__((warn_unused_result));
+
+#endif

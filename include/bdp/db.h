@@ -1,0 +1,66 @@
+/* libpq: a small pool of connections shared by the worker threads, each
+ * preparing a statement the first time it runs it; SQLSTATE -> error kind;
+ * reconnect with back-off after PostgreSQL goes away. */
+#ifndef BDP_DB_H
+#define BDP_DB_H
+
+#include "bdp/error.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+/* A statement: static, named uniquely, prepared lazily per connection. */
+struct db_stmt {
+    const char *name;
+    const char *sql;
+    int nparams;
+};
+
+/* What went wrong in a statement: filled by db_exec on failure. */
+struct db_err {
+    enum err_kind kind; /* by SQLSTATE: conflict, validation, unavailable... */
+    char sqlstate[6];
+    char constraint[64];
+    char message[240];
+};
+
+struct db_pool;
+struct db_conn;
+
+/* new; connects lazily. conninfo is copied. */
+struct db_pool *db_pool_new(const char *conninfo, int size, int wait_ms);
+void db_pool_free(struct db_pool *pool); /* closes every connection */
+
+/* A connected connection, or NULL with pb set to ERR_UNAVAILABLE (database
+ * down, or no connection free within the pool's wait). */
+struct db_conn *db_take(struct db_pool *pool, struct problem *pb)
+    __attribute__((warn_unused_result));
+void db_give(struct db_conn *c); /* safe with NULL; rolls back an open transaction */
+
+/* Runs st with text parameters (NULL = SQL NULL). Returns the result (owned
+ * by the caller: PQclear) or NULL with e filled. */
+PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                  struct db_err *e) __attribute__((warn_unused_result));
+/* Runs SQL text with no parameters and no result rows wanted. */
+bool db_command(struct db_conn *c, const char *sql, struct db_err *e)
+    __attribute__((warn_unused_result));
+
+/* Copies e into pb (short factual detail; the database's text is logged). */
+void db_err_problem(const struct db_err *e, struct problem *pb);
+
+/* What a named constraint means to a client: a kind and the field to name. */
+struct db_constraint {
+    const char *constraint;
+    enum err_kind kind;
+    const char *field;
+    const char *message;
+};
+
+/* Like db_err_problem, but a constraint found in map (ended by a NULL
+ * constraint) becomes its field error. */
+void db_err_map(const struct db_err *e, const struct db_constraint *map, struct problem *pb);
+
+/* One connection outside any pool, for the command line. NULL + message. */
+PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen);
+
+#endif

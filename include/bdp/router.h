@@ -1,0 +1,23 @@
+/* The route table: {method, path pattern, handler}, mirroring openapi.yaml. */
+#ifndef BDP_ROUTER_H
+#define BDP_ROUTER_H
+
+#include "bdp/http.h"
+
+typedef void (*handler_fn)(struct req *r);
+
+struct route {
+    enum method method;
+    const char *pattern; /* segments; "{id}" matches a positive 32-bit integer */
+    handler_fn handler;
+};
+
+/* The route for method and path, with {id} in *id; NULL if none. Then
+ * *allowed is the bit set (1 << method) of methods the path has: 0 = 404,
+ * else 405. HEAD is served by GET routes. Pure: no I/O. */
+const struct route *router_find(enum method m, const char *path, long long *id,
+                                unsigned *allowed);
+/* Writes "GET, HEAD, POST" for a method bit set into out. */
+void router_allow_header(unsigned allowed, char *out, size_t outlen);
+
+#endif

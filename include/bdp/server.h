@@ -1,0 +1,18 @@
+/* The running service: civetweb, the database pools, signal handling and
+ * draining on SIGTERM; the per-request entry that routes and logs. */
+#ifndef BDP_SERVER_H
+#define BDP_SERVER_H
+
+#include "bdp/config.h"
+#include "bdp/db.h"
+
+struct server {
+    const struct config *cfg;
+    struct db_pool *primary; /* writes, and reads without a replica */
+    struct db_pool *reader;  /* reads: the replica, or primary */
+};
+
+/* Runs until SIGTERM/SIGINT; returns the process exit code. */
+int server_run(const struct config *cfg);
+
+#endif

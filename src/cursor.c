@@ -1,0 +1,107 @@
+/* Keyset cursors and base64url. */
+#include "bdp/cursor.h"
+
+#include "bdp/jsonv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void base64url_encode(struct buf *out, const unsigned char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)data[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned)data[i + 1] << 8;
+        if (i + 2 < len)
+            v |= data[i + 2];
+        char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
+                     alphabet[(v >> 6) & 63], alphabet[v & 63]};
+        buf_append(out, q, i + 2 < len ? 4 : i + 1 < len ? 3 : 2);
+    }
+}
+
+bool base64url_decode(const char *in, struct buf *out)
+{
+    size_t n = strlen(in);
+    if (n % 4 == 1 || n > 512)
+        return false;
+    unsigned v = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = memchr(alphabet, in[i], 64);
+        if (!p || !in[i])
+            return false;
+        v = (v << 6) | (unsigned)(p - alphabet);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            char c = (char)((v >> bits) & 255);
+            buf_append(out, &c, 1);
+        }
+    }
+    /* Leftover bits must be zero, so each cursor has one spelling. */
+    return (v & ((1u << bits) - 1)) == 0;
+}
+
+static void encode_text(struct buf *out, const char *text)
+{
+    base64url_encode(out, (const unsigned char *)text, strlen(text));
+}
+
+void cursor_encode_id(struct buf *out, long long id)
+{
+    char text[32];
+    snprintf(text, sizeof text, "i:%lld", id);
+    encode_text(out, text);
+}
+
+/* Parses a positive decimal id filling the rest of s. */
+static bool parse_id(const char *s, long long *id)
+{
+    if (!*s || *s == '0' || strlen(s) > 10)
+        return false;
+    long long v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    if (v > 2147483647LL)
+        return false;
+    *id = v;
+    return true;
+}
+
+bool cursor_decode_id(const char *cursor, long long *id)
+{
+    struct buf b = BUF_INIT;
+    bool ok = base64url_decode(cursor, &b) && b.len > 2 && strlen(b.p) == b.len &&
+              strncmp(b.p, "i:", 2) == 0 && parse_id(b.p + 2, id);
+    buf_free(&b);
+    return ok;
+}
+
+void cursor_encode_date_id(struct buf *out, const char *date, long long id)
+{
+    char text[48];
+    snprintf(text, sizeof text, "e:%.10s:%lld", date, id);
+    encode_text(out, text);
+}
+
+bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
+{
+    struct buf b = BUF_INIT;
+    bool ok = base64url_decode(cursor, &b) && b.len > 14 && strlen(b.p) == b.len &&
+              strncmp(b.p, "e:", 2) == 0 && b.p[12] == ':';
+    if (ok) {
+        memcpy(date, b.p + 2, 10);
+        date[10] = '\0';
+        ok = jsonv_date_valid(date) && parse_id(b.p + 13, id);
+    }
+    buf_free(&b);
+    return ok;
+}

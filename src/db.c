@@ -1,0 +1,272 @@
+/* The connection pool, lazily prepared statements, SQLSTATE mapping and
+ * reconnection with back-off. */
+#include "bdp/db.h"
+
+#include "bdp/buf.h"
+#include "bdp/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_PREPARED 128
+
+struct db_conn {
+    struct db_pool *pool;
+    PGconn *pg;
+    const struct db_stmt *prepared[MAX_PREPARED];
+    int n_prepared;
+    double retry_at; /* monotonic seconds: no reconnect attempt before */
+    double backoff;
+};
+
+struct db_pool {
+    char *conninfo;
+    int size, wait_ms;
+    struct db_conn *conns;
+    int *idle, n_idle;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
+{
+    /* A short connect timeout keeps requests from hanging while the server
+     * is unreachable; statement_timeout bounds any single statement. */
+    const char *keys[] = {"dbname", "connect_timeout", "options", "application_name", NULL};
+    const char *vals[] = {conninfo, "3", "-c statement_timeout=30000 -c TimeZone=UTC", "bdp",
+                          NULL};
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        snprintf(err, errlen, "%s", PQerrorMessage(pg));
+        size_t n = strlen(err);
+        while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+            err[--n] = '\0';
+        PQfinish(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+struct db_pool *db_pool_new(const char *conninfo, int size, int wait_ms)
+{
+    struct db_pool *p = xmalloc(sizeof *p);
+    p->conninfo = xstrdup(conninfo);
+    p->size = size;
+    p->wait_ms = wait_ms;
+    p->conns = xmalloc(sizeof *p->conns * (size_t)size);
+    p->idle = xmalloc(sizeof *p->idle * (size_t)size);
+    memset(p->conns, 0, sizeof *p->conns * (size_t)size);
+    for (int i = 0; i < size; i++) {
+        p->conns[i].pool = p;
+        p->idle[i] = i;
+    }
+    p->n_idle = size;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    return p;
+}
+
+void db_pool_free(struct db_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->size; i++)
+        if (p->conns[i].pg)
+            PQfinish(p->conns[i].pg);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    free(p->conns);
+    free(p->idle);
+    free(p->conninfo);
+    free(p);
+}
+
+static void drop(struct db_conn *c)
+{
+    if (c->pg)
+        PQfinish(c->pg);
+    c->pg = NULL;
+    c->n_prepared = 0;
+}
+
+/* Connects c if it has no live connection, respecting the back-off. */
+static bool ensure_connected(struct db_conn *c)
+{
+    if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
+        return true;
+    drop(c);
+    double t = now_s();
+    if (t < c->retry_at)
+        return false;
+    char err[256];
+    c->pg = db_connect_once(c->pool->conninfo, err, sizeof err);
+    if (!c->pg) {
+        c->backoff = c->backoff ? (c->backoff * 2 > 2.0 ? 2.0 : c->backoff * 2) : 0.1;
+        c->retry_at = now_s() + c->backoff;
+        log_msg("warn", "database connection failed: %s", err);
+        return false;
+    }
+    c->backoff = 0;
+    c->retry_at = 0;
+    return true;
+}
+
+struct db_conn *db_take(struct db_pool *p, struct problem *pb)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += p->wait_ms / 1000;
+    deadline.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&p->lock);
+    while (p->n_idle == 0) {
+        if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT &&
+            p->n_idle == 0) {
+            pthread_mutex_unlock(&p->lock);
+            problem_set(pb, ERR_UNAVAILABLE, "All database connections are busy.");
+            return NULL;
+        }
+    }
+    struct db_conn *c = &p->conns[p->idle[--p->n_idle]];
+    pthread_mutex_unlock(&p->lock);
+    if (!ensure_connected(c)) {
+        db_give(c);
+        problem_set(pb, ERR_UNAVAILABLE, "The database is unavailable.");
+        return NULL;
+    }
+    return c;
+}
+
+void db_give(struct db_conn *c)
+{
+    if (!c)
+        return;
+    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(c->pg, "ROLLBACK");
+        PQclear(r);
+        if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+            drop(c);
+    }
+    struct db_pool *p = c->pool;
+    pthread_mutex_lock(&p->lock);
+    p->idle[p->n_idle++] = (int)(c - p->conns);
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void fill_err(struct db_conn *c, PGresult *r, struct db_err *e)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *cons = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    snprintf(e->sqlstate, sizeof e->sqlstate, "%s", state ? state : "");
+    snprintf(e->constraint, sizeof e->constraint, "%s", cons ? cons : "");
+    snprintf(e->message, sizeof e->message, "%s", msg ? msg : PQerrorMessage(c->pg));
+    if (PQstatus(c->pg) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+        strncmp(state, "57P", 3) == 0) {
+        e->kind = ERR_UNAVAILABLE;
+        drop(c);
+    } else if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0) {
+        e->kind = ERR_CONFLICT;
+    } else if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
+        e->kind = ERR_VALIDATION;
+    } else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+               strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0 ||
+               strncmp(state, "53", 2) == 0) {
+        e->kind = ERR_UNAVAILABLE;
+    } else {
+        e->kind = ERR_INTERNAL;
+    }
+    if (e->kind == ERR_INTERNAL || e->kind == ERR_UNAVAILABLE)
+        log_msg("error", "database: %s %s", e->sqlstate, e->message);
+}
+
+static bool is_prepared(struct db_conn *c, const struct db_stmt *st)
+{
+    for (int i = 0; i < c->n_prepared; i++)
+        if (c->prepared[i] == st)
+            return true;
+    return false;
+}
+
+PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                  struct db_err *e)
+{
+    if (!c->pg) {
+        fill_err(c, NULL, e);
+        return NULL;
+    }
+    if (!is_prepared(c, st)) {
+        PGresult *r = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            fill_err(c, r, e);
+            PQclear(r);
+            return NULL;
+        }
+        PQclear(r);
+        if (c->n_prepared < MAX_PREPARED)
+            c->prepared[c->n_prepared++] = st;
+    }
+    PGresult *r = PQexecPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+        return r;
+    fill_err(c, r, e);
+    PQclear(r);
+    return NULL;
+}
+
+bool db_command(struct db_conn *c, const char *sql, struct db_err *e)
+{
+    if (!c->pg) {
+        fill_err(c, NULL, e);
+        return false;
+    }
+    PGresult *r = PQexec(c->pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        fill_err(c, r, e);
+    PQclear(r);
+    return ok;
+}
+
+void db_err_problem(const struct db_err *e, struct problem *pb)
+{
+    switch (e->kind) {
+    case ERR_UNAVAILABLE:
+        problem_set(pb, ERR_UNAVAILABLE, "The database is unavailable; try again shortly.");
+        break;
+    case ERR_CONFLICT:
+        problem_set(pb, ERR_CONFLICT, "The change conflicts with existing data.");
+        break;
+    case ERR_VALIDATION:
+        problem_set(pb, ERR_VALIDATION, "A value was rejected by the database.");
+        break;
+    default:
+        problem_set(pb, ERR_INTERNAL, "The database failed to answer.");
+    }
+}
+
+void db_err_map(const struct db_err *e, const struct db_constraint *map, struct problem *pb)
+{
+    for (; map->constraint; map++)
+        if (strcmp(map->constraint, e->constraint) == 0) {
+            problem_kind_field(pb, map->kind, map->field, "%s", map->message);
+            return;
+        }
+    db_err_problem(e, pb);
+}

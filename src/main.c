@@ -1,0 +1,106 @@
+/* argv -> subcommand: serve, migrate, key create, key revoke. */
+#include "bdp/auth.h"
+#include "bdp/buf.h"
+#include "bdp/config.h"
+#include "bdp/migrate.h"
+#include "bdp/server.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fputs("usage: bdp [OPTIONS] COMMAND [ARGS]\n\n"
+          "commands:\n"
+          "  serve                                   run the API\n"
+          "  migrate                                 apply pending migrations\n"
+          "  key create --name N --role R [--source S]\n"
+          "                                          print a new API key once, on stdout\n"
+          "  key revoke --name N                     revoke a key\n\n"
+          "options (each also an environment variable; flags win):\n",
+          out);
+    config_usage(out);
+}
+
+/* Reads "--name V" style arguments of the key commands. */
+static const char *arg(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc)
+            return argv[i + 1];
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+            return argv[i] + n + 1;
+    }
+    return NULL;
+}
+
+static bool known_args(int argc, char **argv, const char *const *names)
+{
+    for (int i = 0; i < argc; i++) {
+        bool ok = false;
+        for (const char *const *k = names; *k && !ok; k++) {
+            size_t n = strlen(*k);
+            ok = strncmp(argv[i], *k, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '=');
+            if (ok && argv[i][n] == '\0')
+                i++;
+        }
+        if (!ok) {
+            fprintf(stderr, "bdp: unexpected argument \"%s\" (see bdp --help)\n", argv[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    json_set_alloc_funcs(xmalloc, free);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+    struct config cfg;
+    char err[256];
+    int rc = 2, i = 1;
+    if (!config_load(&cfg, &argc, argv, err, sizeof err)) {
+        fprintf(stderr, "bdp: %s\n", err);
+        goto out;
+    }
+    const char *cmd = i < argc ? argv[i++] : NULL;
+    if (cmd && (strcmp(cmd, "serve") == 0 || strcmp(cmd, "migrate") == 0) && i < argc) {
+        fprintf(stderr, "bdp: unexpected argument \"%s\" (see bdp --help)\n", argv[i]);
+        goto out;
+    }
+    if (!cmd) {
+        usage(stderr);
+    } else if (strcmp(cmd, "serve") == 0) {
+        rc = server_run(&cfg);
+    } else if (strcmp(cmd, "migrate") == 0) {
+        rc = migrate_run(cfg.str[CFG_DATABASE_URL]);
+    } else if (strcmp(cmd, "key") == 0 && i < argc && strcmp(argv[i], "create") == 0) {
+        static const char *const names[] = {"--name", "--role", "--source", NULL};
+        const char *name = arg(argc - i - 1, argv + i + 1, "--name");
+        const char *role = arg(argc - i - 1, argv + i + 1, "--role");
+        if (known_args(argc - i - 1, argv + i + 1, names) && name && role)
+            rc = auth_key_create(cfg.str[CFG_DATABASE_URL], name, role,
+                                 arg(argc - i - 1, argv + i + 1, "--source"));
+        else if (!name || !role)
+            fprintf(stderr, "bdp: key create needs --name and --role\n");
+    } else if (strcmp(cmd, "key") == 0 && i < argc && strcmp(argv[i], "revoke") == 0) {
+        static const char *const names[] = {"--name", NULL};
+        const char *name = arg(argc - i - 1, argv + i + 1, "--name");
+        if (known_args(argc - i - 1, argv + i + 1, names) && name)
+            rc = auth_key_revoke(cfg.str[CFG_DATABASE_URL], name);
+        else if (!name)
+            fprintf(stderr, "bdp: key revoke needs --name\n");
+    } else {
+        fprintf(stderr, "bdp: unknown command \"%s\" (see bdp --help)\n", cmd);
+    }
+out:
+    config_cleanup(&cfg);
+    return rc;
+}

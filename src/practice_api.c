@@ -1,0 +1,125 @@
+/* HTTP <-> domain for practices: the shared resource flow plus the list. */
+#include "bdp/practice_api.h"
+
+#include "bdp/cursor.h"
+#include "bdp/practice_json.h"
+#include "bdp/practice_store.h"
+#include "bdp/query.h"
+#include "bdp/resource.h"
+#include "bdp/server.h"
+
+#include <string.h>
+
+bool practice_api_may_change(const struct principal *who, const char *source,
+                             struct problem *pb)
+{
+    if (auth_is_editor(who))
+        return true;
+    if (who->role == ROLE_PARTNER && source && strcmp(source, who->source) == 0)
+        return true;
+    problem_set(pb, ERR_FORBIDDEN, "This key may change only practices of source \"%s\".",
+                who->source);
+    return false;
+}
+
+/* Partners write only their own source, which their key gives. */
+static bool authorize(struct db_conn *c, const struct principal *who, json_t *current,
+                      json_t *next, long long parent_id, struct problem *pb)
+{
+    if (current &&
+        !practice_api_may_change(who, json_string_value(json_object_get(current, "source")), pb))
+        return false;
+    if (!next || auth_is_editor(who))
+        return true;
+    json_t *src = json_object_get(next, "source");
+    if (!src || json_is_null(src)) {
+        json_object_set_new(next, "source", json_string(who->source));
+        return true;
+    }
+    return practice_api_may_change(who, json_string_value(src), pb);
+}
+
+static const struct resource practice = {
+    .name = "practice",
+    .collection = "/v1/practices",
+    .create_spec = &practice_create_spec,
+    .replace_spec = &practice_replace_spec,
+    .check = practice_json_check,
+    .render = practice_store_render,
+    .insert = practice_store_insert,
+    .update = practice_store_update,
+    .remove = practice_store_remove,
+    .authorize = authorize,
+};
+
+void practice_api_create(struct req *r)
+{
+    resource_create(r, &practice);
+}
+
+void practice_api_get(struct req *r)
+{
+    resource_get(r, &practice);
+}
+
+void practice_api_replace(struct req *r)
+{
+    resource_replace(r, &practice);
+}
+
+void practice_api_patch(struct req *r)
+{
+    resource_patch(r, &practice);
+}
+
+void practice_api_delete(struct req *r)
+{
+    resource_delete(r, &practice);
+}
+
+void practice_api_list(struct req *r)
+{
+    static const char *const allowed[] = {"unit_id", "status",  "source", "external_id",
+                                          "limit",   "cursor", NULL};
+    struct problem pb;
+    struct query q;
+    struct buf items = BUF_INIT, next = BUF_INIT;
+    struct practice_filter f = {0};
+    struct db_conn *c = NULL;
+    long long limit, unit_id, total = 0;
+    const char *status;
+    char date[11];
+    problem_init(&pb);
+
+    if (!query_parse(&q, r->query, allowed, &pb) ||
+        !query_int(&q, "limit", 1, 200, 20, &limit, &pb) ||
+        !query_int(&q, "unit_id", 1, 2147483647, 0, &unit_id, &pb) ||
+        !query_enum(&q, "status", practice_statuses, &status, &pb))
+        goto out;
+    f.unit_id = query_get(&q, "unit_id");
+    f.status = status;
+    f.source = query_get(&q, "source");
+    f.external_id = query_get(&q, "external_id");
+    f.with_private = auth_sees_private(&r->who);
+    f.limit = (int)limit;
+    const char *cursor = query_get(&q, "cursor");
+    if (cursor) {
+        if (!cursor_decode_date_id(cursor, date, &f.after_id)) {
+            problem_kind_field(&pb, ERR_BAD_REQUEST, "cursor", "is not a cursor of this list");
+            goto out;
+        }
+        f.after_date = date;
+    }
+    if (!(c = db_take(r->srv->reader, &pb)) ||
+        !practice_store_list(c, &f, &items, &next, &total, &pb))
+        goto out;
+    db_give(c);
+    c = NULL;
+    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total);
+out:
+    db_give(c);
+    http_fail(r, &pb);
+    query_cleanup(&q);
+    buf_free(&items);
+    buf_free(&next);
+}

@@ -1,0 +1,108 @@
+/* The one route table and the matching of a path against it. */
+#include "bdp/router.h"
+
+#include "bdp/category_api.h"
+#include "bdp/contact_api.h"
+#include "bdp/ops_api.h"
+#include "bdp/practice_api.h"
+#include "bdp/unit_api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct route routes[] = {
+    {M_GET, "/healthz", ops_healthz},
+    {M_GET, "/readyz", ops_readyz},
+    {M_GET, "/openapi.yaml", ops_openapi},
+    {M_GET, "/v1/practices", practice_api_list},
+    {M_POST, "/v1/practices", practice_api_create},
+    {M_GET, "/v1/practices/{id}", practice_api_get},
+    {M_PUT, "/v1/practices/{id}", practice_api_replace},
+    {M_PATCH, "/v1/practices/{id}", practice_api_patch},
+    {M_DELETE, "/v1/practices/{id}", practice_api_delete},
+    {M_GET, "/v1/practices/{id}/contacts", contact_api_list},
+    {M_POST, "/v1/practices/{id}/contacts", contact_api_create},
+    {M_GET, "/v1/contacts/{id}", contact_api_get},
+    {M_PUT, "/v1/contacts/{id}", contact_api_replace},
+    {M_PATCH, "/v1/contacts/{id}", contact_api_patch},
+    {M_DELETE, "/v1/contacts/{id}", contact_api_delete},
+    {M_GET, "/v1/units", unit_api_list},
+    {M_POST, "/v1/units", unit_api_create},
+    {M_GET, "/v1/units/{id}", unit_api_get},
+    {M_PUT, "/v1/units/{id}", unit_api_replace},
+    {M_PATCH, "/v1/units/{id}", unit_api_patch},
+    {M_DELETE, "/v1/units/{id}", unit_api_delete},
+    {M_GET, "/v1/categories", category_api_list},
+    {M_POST, "/v1/categories", category_api_create},
+    {M_GET, "/v1/categories/{id}", category_api_get},
+    {M_PUT, "/v1/categories/{id}", category_api_replace},
+    {M_PATCH, "/v1/categories/{id}", category_api_patch},
+    {M_DELETE, "/v1/categories/{id}", category_api_delete},
+};
+
+/* Matches one segment of an id: 1..2147483647, no sign, no leading zero. */
+static bool match_id(const char *s, size_t n, long long *id)
+{
+    if (n == 0 || n > 10 || s[0] == '0')
+        return false;
+    long long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v > 2147483647LL)
+        return false;
+    *id = v;
+    return true;
+}
+
+static bool match(const char *pattern, const char *path, long long *id)
+{
+    while (*pattern && *path) {
+        if (strncmp(pattern, "{id}", 4) == 0) {
+            size_t n = strcspn(path, "/");
+            if (!match_id(path, n, id))
+                return false;
+            pattern += 4;
+            path += n;
+        } else if (*pattern++ != *path++) {
+            return false;
+        }
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+const struct route *router_find(enum method m, const char *path, long long *id,
+                                unsigned *allowed)
+{
+    enum method want = m == M_HEAD ? M_GET : m;
+    const struct route *found = NULL;
+    *allowed = 0;
+    *id = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        long long rid = 0;
+        if (!match(routes[i].pattern, path, &rid))
+            continue;
+        *allowed |= 1u << routes[i].method;
+        if (routes[i].method == M_GET)
+            *allowed |= 1u << M_HEAD;
+        if (routes[i].method == want && !found) {
+            found = &routes[i];
+            *id = rid;
+        }
+    }
+    if (*allowed)
+        *allowed |= 1u << M_OPTIONS;
+    return found;
+}
+
+void router_allow_header(unsigned allowed, char *out, size_t outlen)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int m = 0; m < M__MAX; m++)
+        if (allowed & (1u << m))
+            len += (size_t)snprintf(out + len, len < outlen ? outlen - len : 0, "%s%s",
+                                    len ? ", " : "", method_name((enum method)m));
+}
