@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char *const role_names[ROLE__MAX] = {
-    [ROLE_ANONYMOUS] = "anonymous", [ROLE_READER] = "reader",  [ROLE_EDITOR] = "editor",
+    [ROLE_ANONYMOUS] = "anonymous", [ROLE_READER] = "reader", [ROLE_EDITOR] = "editor",
     [ROLE_PARTNER] = "partner",     [ROLE_ADMIN] = "admin",
 };
 
@@ -143,8 +143,7 @@ static int run(const char *conninfo, const char *sql, int n, const char *const *
     return rc;
 }
 
-int auth_key_create(const char *conninfo, const char *name, const char *role,
-                    const char *source)
+int auth_key_create(const char *conninfo, const char *name, const char *role, const char *source)
 {
     enum role r;
     if (!role_parse(role, &r)) {
@@ -179,8 +178,8 @@ int auth_key_revoke(const char *conninfo, const char *name)
     const char *params[] = {name};
     int affected = 0;
     int rc = run(conninfo,
-                 "UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL",
-                 1, params, &affected);
+                 "UPDATE api_key SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", 1,
+                 params, &affected);
     if (rc == 0 && affected == 0) {
         fprintf(stderr, "bdp: no active key named \"%s\"\n", name);
         return 1;

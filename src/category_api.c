@@ -61,8 +61,8 @@ void category_api_list(struct req *r)
         !query_int(&q, "parent_id", 1, 2147483647, 0, &parent, &pb))
         goto out;
     if (!(c = db_take(r->srv->reader, &pb)) ||
-        !category_store_list(c, query_get(&q, "parent_id"), limit, after[0] ? after : NULL,
-                             &items, &next, &total, &pb))
+        !category_store_list(c, query_get(&q, "parent_id"), limit, after[0] ? after : NULL, &items,
+                             &next, &total, &pb))
         goto out;
     db_give(c);
     c = NULL;

@@ -14,13 +14,14 @@ static const struct db_stmt st_render = {
     2};
 
 /* Without a slug, a sub-area's slug is its area's slug, "-", its name's. */
-#define SLUG "coalesce($3, coalesce((SELECT a.slug || '-' FROM category a WHERE a.id = $2::int), '') || slugify($1))"
+#define SLUG                                                                                       \
+    "coalesce($3, coalesce((SELECT a.slug || '-' FROM category a WHERE a.id = $2::int), '') || "   \
+    "slugify($1))"
 
-static const struct db_stmt st_insert = {
-    "category_insert",
-    "INSERT INTO category (name, parent_id, slug, position)"
-    " VALUES ($1, $2::int, " SLUG ", $4::int) RETURNING id",
-    4};
+static const struct db_stmt st_insert = {"category_insert",
+                                         "INSERT INTO category (name, parent_id, slug, position)"
+                                         " VALUES ($1, $2::int, " SLUG ", $4::int) RETURNING id",
+                                         4};
 
 static const struct db_stmt st_update = {
     "category_update",
@@ -62,8 +63,8 @@ static const struct db_constraint delete_constraints[] = {
     {NULL, ERR_NONE, NULL, NULL},
 };
 
-bool category_store_render(struct db_conn *c, long long id, bool with_private,
-                           struct doc *out, struct problem *pb)
+bool category_store_render(struct db_conn *c, long long id, bool with_private, struct doc *out,
+                           struct problem *pb)
 {
     return store_render(c, &st_render, "category", id, with_private, out, pb);
 }
@@ -75,8 +76,8 @@ bool category_store_insert(struct db_conn *c, const struct record *rec, long lon
            store_insert(c, &st_insert, (const char *const *)rec->v, constraints, id, pb);
 }
 
-bool category_store_update(struct db_conn *c, long long id, int version,
-                           const struct record *rec, struct problem *pb)
+bool category_store_update(struct db_conn *c, long long id, int version, const struct record *rec,
+                           struct problem *pb)
 {
     const char *params[6];
     char ids[24], vs[16];
@@ -114,13 +115,12 @@ bool category_store_parent_ok(struct db_conn *c, const char *parent_id, long lon
     return verdict == 0;
 }
 
-bool category_store_list(struct db_conn *c, const char *parent_id, int limit,
-                         const char *after_id, struct buf *items, struct buf *next_cursor,
-                         long long *total, struct problem *pb)
+bool category_store_list(struct db_conn *c, const char *parent_id, int limit, const char *after_id,
+                         struct buf *items, struct buf *next_cursor, long long *total,
+                         struct problem *pb)
 {
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit + 1);
     const char *params[] = {parent_id, lim, after_id};
-    return store_page_by_id(c, &st_list, &st_count, params, limit, items, next_cursor, total,
-                            pb);
+    return store_page_by_id(c, &st_list, &st_count, params, limit, items, next_cursor, total, pb);
 }

@@ -20,8 +20,8 @@ static const struct {
 } table[CFG__MAX] = {
     [CFG_DATABASE_URL] = {"database-url", "BDP_DATABASE_URL", CT_STRING, "", 0, 0,
                           "libpq connection string or URI (empty: libpq defaults)"},
-    [CFG_READ_DATABASE_URL] = {"read-database-url", "BDP_READ_DATABASE_URL", CT_STRING, "",
-                               0, 0, "a streaming replica for reads (optional)"},
+    [CFG_READ_DATABASE_URL] = {"read-database-url", "BDP_READ_DATABASE_URL", CT_STRING, "", 0, 0,
+                               "a streaming replica for reads (optional)"},
     [CFG_LISTEN] = {"listen", "BDP_LISTEN", CT_STRING, "127.0.0.1:8080", 0, 0,
                     "address:port to serve on"},
     [CFG_THREADS] = {"threads", "BDP_THREADS", CT_INT, "16", 1, 512, "HTTP worker threads"},

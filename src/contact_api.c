@@ -10,8 +10,8 @@
 #include "bdp/resource.h"
 #include "bdp/server.h"
 
-static bool authorize(struct db_conn *c, const struct principal *who, json_t *current,
-                      json_t *next, long long parent_id, struct problem *pb)
+static bool authorize(struct db_conn *c, const struct principal *who, json_t *current, json_t *next,
+                      long long parent_id, struct problem *pb)
 {
     long long practice_id =
         current ? (long long)json_integer_value(json_object_get(current, "practice_id"))
@@ -76,8 +76,8 @@ void contact_api_list(struct req *r)
         goto out;
     if (!(c = db_take(r->srv->reader, &pb)) ||
         !practice_store_source(c, r->id, priv, source, sizeof source, &pb) ||
-        !contact_store_list(c, r->id, priv, limit, after[0] ? after : NULL, &items, &next,
-                            &total, &pb))
+        !contact_store_list(c, r->id, priv, limit, after[0] ? after : NULL, &items, &next, &total,
+                            &pb))
         goto out;
     db_give(c);
     c = NULL;

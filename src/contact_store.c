@@ -61,8 +61,8 @@ bool contact_store_insert(struct db_conn *c, const struct record *rec, long long
     return store_insert(c, &st_insert, params, constraints, id, pb);
 }
 
-bool contact_store_update(struct db_conn *c, long long id, int version,
-                          const struct record *rec, struct problem *pb)
+bool contact_store_update(struct db_conn *c, long long id, int version, const struct record *rec,
+                          struct problem *pb)
 {
     const char *params[7];
     char ids[24], vs[16];
@@ -86,6 +86,5 @@ bool contact_store_list(struct db_conn *c, long long practice_id, bool with_priv
     snprintf(pid, sizeof pid, "%lld", practice_id);
     snprintf(lim, sizeof lim, "%d", limit + 1);
     const char *params[] = {pid, with_private ? "true" : "false", lim, after_id};
-    return store_page_by_id(c, &st_list, &st_count, params, limit, items, next_cursor, total,
-                            pb);
+    return store_page_by_id(c, &st_list, &st_count, params, limit, items, next_cursor, total, pb);
 }

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 void base64url_encode(struct buf *out, const unsigned char *data, size_t len)
 {
@@ -18,8 +17,8 @@ void base64url_encode(struct buf *out, const unsigned char *data, size_t len)
             v |= (unsigned)data[i + 1] << 8;
         if (i + 2 < len)
             v |= data[i + 2];
-        char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
-                     alphabet[(v >> 6) & 63], alphabet[v & 63]};
+        char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63],
+                     alphabet[v & 63]};
         buf_append(out, q, i + 2 < len ? 4 : i + 1 < len ? 3 : 2);
     }
 }

@@ -44,8 +44,7 @@ PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
     /* A short connect timeout keeps requests from hanging while the server
      * is unreachable; statement_timeout bounds any single statement. */
     const char *keys[] = {"dbname", "connect_timeout", "options", "application_name", NULL};
-    const char *vals[] = {conninfo, "3", "-c statement_timeout=30000 -c TimeZone=UTC", "bdp",
-                          NULL};
+    const char *vals[] = {conninfo, "3", "-c statement_timeout=30000 -c TimeZone=UTC", "bdp", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(pg) != CONNECTION_OK) {
         snprintf(err, errlen, "%s", PQerrorMessage(pg));
@@ -134,8 +133,7 @@ struct db_conn *db_take(struct db_pool *p, struct problem *pb)
     }
     pthread_mutex_lock(&p->lock);
     while (p->n_idle == 0) {
-        if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT &&
-            p->n_idle == 0) {
+        if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT && p->n_idle == 0) {
             pthread_mutex_unlock(&p->lock);
             problem_set(pb, ERR_UNAVAILABLE, "All database connections are busy.");
             return NULL;
@@ -256,8 +254,7 @@ void db_err_problem(const struct db_err *e, struct problem *pb)
     case ERR_VALIDATION:
         problem_set(pb, ERR_VALIDATION, "A value was rejected by the database.");
         break;
-    default:
-        problem_set(pb, ERR_INTERNAL, "The database failed to answer.");
+    default: problem_set(pb, ERR_INTERNAL, "The database failed to answer.");
     }
 }
 

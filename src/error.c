@@ -46,8 +46,8 @@ void problem_set(struct problem *pb, enum err_kind kind, const char *fmt, ...)
     va_end(ap);
 }
 
-static void add_field(struct problem *pb, enum err_kind kind, const char *field,
-                      const char *fmt, va_list ap)
+static void add_field(struct problem *pb, enum err_kind kind, const char *field, const char *fmt,
+                      va_list ap)
 {
     if (pb->kind == ERR_NONE) {
         pb->kind = kind;
@@ -72,8 +72,8 @@ void problem_field(struct problem *pb, const char *field, const char *fmt, ...)
     va_end(ap);
 }
 
-void problem_kind_field(struct problem *pb, enum err_kind kind, const char *field,
-                        const char *fmt, ...)
+void problem_kind_field(struct problem *pb, enum err_kind kind, const char *field, const char *fmt,
+                        ...)
 {
     va_list ap;
     va_start(ap, fmt);

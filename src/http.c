@@ -94,8 +94,7 @@ static const char *reason(int status)
     return s ? s : "Unknown";
 }
 
-void http_send(struct req *r, int status, const char *content_type, const char *body,
-               size_t len)
+void http_send(struct req *r, int status, const char *content_type, const char *body, size_t len)
 {
     struct buf out = BUF_INIT;
     buf_printf(&out, "HTTP/1.1 %d %s\r\nX-Request-Id: %s\r\n", status, reason(status),

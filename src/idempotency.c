@@ -22,8 +22,7 @@ static const struct db_stmt st_save = {
     5};
 
 enum idem_outcome idempotency_claim(struct db_conn *c, const char *principal, const char *key,
-                                    const char *request, struct idem_reply *out,
-                                    struct problem *pb)
+                                    const char *request, struct idem_reply *out, struct problem *pb)
 {
     struct db_err e;
     const char *params[] = {principal, key, request};

@@ -33,8 +33,11 @@ bool jsonv_utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
         unsigned c = *p;
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                                                  : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int n = c < 0x80             ? 0
+                : (c & 0xE0) == 0xC0 ? 1
+                : (c & 0xF0) == 0xE0 ? 2
+                : (c & 0xF8) == 0xF0 ? 3
+                                     : -1;
         if (n < 0 || (c & 0xFE) == 0xC0 || c > 0xF4 || end - p <= n)
             return false;
         unsigned cp = n == 0 ? c : c & (0x3F >> n);
@@ -106,8 +109,7 @@ static void check_string(const char *s, const struct jv_field *f, const char *pa
         problem_field(pb, path, "must be at most %lld characters", max);
 }
 
-static void check_value(json_t *v, const struct jv_field *f, const char *path,
-                        struct problem *pb)
+static void check_value(json_t *v, const struct jv_field *f, const char *path, struct problem *pb)
 {
     if (json_is_null(v)) {
         if (!(f->flags & JV_NULLABLE))
@@ -171,7 +173,8 @@ static void check_value(json_t *v, const struct jv_field *f, const char *path,
         }
         size_t i;
         json_t *item;
-        json_array_foreach(v, i, item) {
+        json_array_foreach(v, i, item)
+        {
             snprintf(sub, sizeof sub, "%.100s[%zu]", path, i);
             if (f->type == JV_STRINGS) {
                 if (!json_is_string(item))
@@ -202,8 +205,7 @@ static void check_value(json_t *v, const struct jv_field *f, const char *path,
             jsonv_check(v, f->sub, path, pb);
         return;
     case JV_READONLY:
-    case JV_REJECT:
-        return;
+    case JV_REJECT: return;
     }
 }
 
@@ -215,15 +217,15 @@ static const struct jv_field *find(const struct jv_spec *spec, const char *name)
     return NULL;
 }
 
-bool jsonv_check(json_t *obj, const struct jv_spec *spec, const char *prefix,
-                 struct problem *pb)
+bool jsonv_check(json_t *obj, const struct jv_spec *spec, const char *prefix, struct problem *pb)
 {
     int before = pb->n_errors;
     enum err_kind kind_before = pb->kind;
     char path[128];
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         snprintf(path, sizeof path, "%.60s%s%.60s", prefix, *prefix ? "." : "", key);
         const struct jv_field *f = find(spec, key);
         if (!f)
@@ -250,19 +252,18 @@ static char *text_of(json_t *v, const struct jv_field *f)
     case JV_STRING:
     case JV_EMAIL:
     case JV_DATE:
-    case JV_ENUM:
-        return xstrdup(json_string_value(v));
+    case JV_ENUM: return xstrdup(json_string_value(v));
     case JV_INT:
         snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
         return xstrdup(tmp);
-    case JV_BOOL:
-        return xstrdup(json_is_true(v) ? "true" : "false");
+    case JV_BOOL: return xstrdup(json_is_true(v) ? "true" : "false");
     case JV_INTS: {
         struct buf b = BUF_INIT;
         size_t i;
         json_t *item;
         buf_puts(&b, "{");
-        json_array_foreach(v, i, item) {
+        json_array_foreach(v, i, item)
+        {
             buf_printf(&b, "%s%lld", i ? "," : "", (long long)json_integer_value(item));
         }
         buf_puts(&b, "}");
@@ -270,10 +271,8 @@ static char *text_of(json_t *v, const struct jv_field *f)
     }
     case JV_STRINGS:
     case JV_OBJECT:
-    case JV_OBJECTS:
-        return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    default:
-        return NULL;
+    case JV_OBJECTS: return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    default: return NULL;
     }
 }
 
@@ -308,7 +307,8 @@ json_t *jsonv_merge_patch(json_t *target, json_t *patch)
     json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
     const char *key;
     json_t *v;
-    json_object_foreach(patch, key, v) {
+    json_object_foreach(patch, key, v)
+    {
         if (json_is_null(v)) {
             json_object_del(out, key);
         } else {

@@ -55,8 +55,7 @@ int migrate_pending(const char *conninfo, char *err, size_t errlen)
     if (!pg)
         return -1;
     int pending = -1;
-    PGresult *r = exec_ok(pg, "SELECT to_regclass('schema_migrations') IS NOT NULL", err,
-                          errlen);
+    PGresult *r = exec_ok(pg, "SELECT to_regclass('schema_migrations') IS NOT NULL", err, errlen);
     if (r && strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
         pending = (int)migrations_count;
     } else if (r) {
@@ -113,8 +112,10 @@ int migrate_run(const char *conninfo)
         char version[16];
         snprintf(version, sizeof version, "%d", m->version);
         const char *params[] = {version, m->name, m->sha256};
-        x = PQexecParams(pg, "INSERT INTO schema_migrations (version, name, checksum)"
-                             " VALUES ($1, $2, $3)", 3, NULL, params, NULL, NULL, 0);
+        x = PQexecParams(pg,
+                         "INSERT INTO schema_migrations (version, name, checksum)"
+                         " VALUES ($1, $2, $3)",
+                         3, NULL, params, NULL, NULL, 0);
         bool ok = PQresultStatus(x) == PGRES_COMMAND_OK;
         PQclear(x);
         if (!ok || !(x = exec_ok(pg, "COMMIT", err, sizeof err))) {

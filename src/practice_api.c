@@ -10,8 +10,7 @@
 
 #include <string.h>
 
-bool practice_api_may_change(const struct principal *who, const char *source,
-                             struct problem *pb)
+bool practice_api_may_change(const struct principal *who, const char *source, struct problem *pb)
 {
     if (auth_is_editor(who))
         return true;
@@ -23,8 +22,8 @@ bool practice_api_may_change(const struct principal *who, const char *source,
 }
 
 /* Partners write only their own source, which their key gives. */
-static bool authorize(struct db_conn *c, const struct principal *who, json_t *current,
-                      json_t *next, long long parent_id, struct problem *pb)
+static bool authorize(struct db_conn *c, const struct principal *who, json_t *current, json_t *next,
+                      long long parent_id, struct problem *pb)
 {
     if (current &&
         !practice_api_may_change(who, json_string_value(json_object_get(current, "source")), pb))
@@ -79,7 +78,7 @@ void practice_api_delete(struct req *r)
 
 void practice_api_list(struct req *r)
 {
-    static const char *const allowed[] = {"unit_id", "status",  "source", "external_id",
+    static const char *const allowed[] = {"unit_id", "status", "source", "external_id",
                                           "limit",   "cursor", NULL};
     struct problem pb;
     struct query q;

@@ -34,35 +34,30 @@ static const struct jv_field attachment_fields[] = {
 };
 static const struct jv_spec attachment_spec = {attachment_fields, 4};
 
-#define PRACTICE_FIELDS(...)                                                             \
-    [PF_TITLE] = {"title", JV_STRING, JV_REQUIRED, 1, 500, NULL, NULL, NULL, NULL},          \
-    [PF_STATUS] = {"status", JV_ENUM, JV_NULLABLE, 0, 0, practice_statuses, NULL, "draft",   \
-                   NULL},                                                                     \
-    [PF_UNIT_ID] = {"unit_id", JV_INT, JV_REQUIRED, 1, 2147483647, NULL, NULL, NULL, NULL},  \
-    [PF_CATEGORY_IDS] = {"category_ids", JV_INTS, JV_NULLABLE, 0, 20, NULL, NULL, "{}",      \
-                         NULL},                                                               \
-    [PF_PARTICIPANT_UNIT_IDS] = {"participant_unit_ids", JV_INTS, JV_NULLABLE, 0, 200, NULL, \
-                                 NULL, "{}", NULL},                                           \
-    [PF_SUMMARY] = {"summary", JV_STRING, JV_NULLABLE, 0, 20000, NULL, NULL, "", NULL},      \
-    [PF_SECTIONS] = {"sections", JV_OBJECTS, JV_NULLABLE, 0, 50, NULL, &section_spec, "[]",  \
-                     NULL},                                                                   \
-    [PF_IMPLEMENTER] = {"implementer", JV_OBJECT, JV_NULLABLE, 0, 0, NULL, &implementer_spec, \
-                        NULL, NULL},                                                          \
-    [PF_PARTNERS] = {"partners", JV_STRINGS, JV_NULLABLE, 1, 500, NULL, NULL, "[]", NULL},   \
-    [PF_ATTACHMENTS] = {"attachments", JV_OBJECTS, JV_NULLABLE, 0, 50, NULL,                  \
-                        &attachment_spec, "[]", NULL},                                        \
-    [PF_KEYWORDS] = {"keywords", JV_STRINGS, JV_NULLABLE, 1, 100, NULL, NULL, "[]", NULL},   \
-    [PF_ENTERED_ON] = {"entered_on", JV_DATE, JV_NULLABLE, 0, 0, NULL, NULL, NULL, NULL},    \
-    [PF_REVISED_ON] = {"revised_on", JV_DATE, JV_NULLABLE, 0, 0, NULL, NULL, NULL, NULL},    \
-    [PF_SOURCE] = {"source", JV_STRING, JV_NULLABLE, 1, 63, NULL, NULL, NULL, NULL},         \
-    [PF_EXTERNAL_ID] = {"external_id", JV_STRING, JV_NULLABLE, 1, 200, NULL, NULL, NULL,     \
-                        NULL},                                                                \
-    [PF_CONTACTS] = {__VA_ARGS__},                                                                 \
-    [PF_ID] = {"id", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                           \
-    [PF_VERSION] = {"version", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                 \
-    [PF_CREATED_AT] = {"created_at", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},           \
-    [PF_UPDATED_AT] = {"updated_at", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},           \
-    [PF_UNIT] = {"unit", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                       \
+#define PRACTICE_FIELDS(...)                                                                       \
+    [PF_TITLE] = {"title", JV_STRING, JV_REQUIRED, 1, 500, NULL, NULL, NULL, NULL},                \
+    [PF_STATUS] = {"status", JV_ENUM, JV_NULLABLE, 0, 0, practice_statuses, NULL, "draft", NULL},  \
+    [PF_UNIT_ID] = {"unit_id", JV_INT, JV_REQUIRED, 1, 2147483647, NULL, NULL, NULL, NULL},        \
+    [PF_CATEGORY_IDS] = {"category_ids", JV_INTS, JV_NULLABLE, 0, 20, NULL, NULL, "{}", NULL},     \
+    [PF_PARTICIPANT_UNIT_IDS] =                                                                    \
+        {"participant_unit_ids", JV_INTS, JV_NULLABLE, 0, 200, NULL, NULL, "{}", NULL},            \
+    [PF_SUMMARY] = {"summary", JV_STRING, JV_NULLABLE, 0, 20000, NULL, NULL, "", NULL},            \
+    [PF_SECTIONS] = {"sections", JV_OBJECTS, JV_NULLABLE, 0, 50, NULL, &section_spec, "[]", NULL}, \
+    [PF_IMPLEMENTER] = {"implementer", JV_OBJECT,         JV_NULLABLE, 0,   0,                     \
+                        NULL,          &implementer_spec, NULL,        NULL},                      \
+    [PF_PARTNERS] = {"partners", JV_STRINGS, JV_NULLABLE, 1, 500, NULL, NULL, "[]", NULL},         \
+    [PF_ATTACHMENTS] = {"attachments", JV_OBJECTS,       JV_NULLABLE, 0,   50,                     \
+                        NULL,          &attachment_spec, "[]",        NULL},                       \
+    [PF_KEYWORDS] = {"keywords", JV_STRINGS, JV_NULLABLE, 1, 100, NULL, NULL, "[]", NULL},         \
+    [PF_ENTERED_ON] = {"entered_on", JV_DATE, JV_NULLABLE, 0, 0, NULL, NULL, NULL, NULL},          \
+    [PF_REVISED_ON] = {"revised_on", JV_DATE, JV_NULLABLE, 0, 0, NULL, NULL, NULL, NULL},          \
+    [PF_SOURCE] = {"source", JV_STRING, JV_NULLABLE, 1, 63, NULL, NULL, NULL, NULL},               \
+    [PF_EXTERNAL_ID] = {"external_id", JV_STRING, JV_NULLABLE, 1, 200, NULL, NULL, NULL, NULL},    \
+    [PF_CONTACTS] = {__VA_ARGS__}, [PF_ID] = {"id", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL}, \
+    [PF_VERSION] = {"version", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                      \
+    [PF_CREATED_AT] = {"created_at", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                \
+    [PF_UPDATED_AT] = {"updated_at", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                \
+    [PF_UNIT] = {"unit", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},                            \
     [PF_CATEGORIES] = {"categories", JV_READONLY, 0, 0, 0, NULL, NULL, NULL, NULL},
 
 static const struct jv_field create_fields[PF__MAX] = {
@@ -80,7 +75,8 @@ bool practice_json_check(json_t *in, struct problem *pb)
     json_t *parts = json_object_get(in, "participant_unit_ids");
     size_t i;
     json_t *v;
-    json_array_foreach(parts, i, v) {
+    json_array_foreach(parts, i, v)
+    {
         if (json_integer_value(v) == json_integer_value(unit))
             problem_field(pb, "participant_unit_ids", "must not repeat the lead unit_id");
     }

@@ -77,9 +77,9 @@ static const struct db_stmt st_source = {
     "WHERE id = $1::int AND (status = 'published' OR $2::boolean)",
     2};
 
-#define LIST_WHERE                                                                            \
-    " WHERE ($1::int IS NULL OR p.unit_id = $1::int) AND ($2::text IS NULL OR p.status = $2)"  \
-    " AND ($3::text IS NULL OR p.source = $3) AND ($4::text IS NULL OR p.external_id = $4)"    \
+#define LIST_WHERE                                                                                 \
+    " WHERE ($1::int IS NULL OR p.unit_id = $1::int) AND ($2::text IS NULL OR p.status = $2)"      \
+    " AND ($3::text IS NULL OR p.source = $3) AND ($4::text IS NULL OR p.external_id = $4)"        \
     " AND (p.status = 'published' OR $5::boolean)"
 
 static const struct db_stmt st_list = {
@@ -89,8 +89,8 @@ static const struct db_stmt st_list = {
     " ORDER BY p.entered_on DESC, p.id DESC LIMIT $6::int",
     8};
 
-static const struct db_stmt st_count = {
-    "practice_count", "SELECT count(*) FROM practice p" LIST_WHERE, 5};
+static const struct db_stmt st_count = {"practice_count",
+                                        "SELECT count(*) FROM practice p" LIST_WHERE, 5};
 
 static const struct db_constraint constraints[] = {
     {"practice_unit_id_fkey", ERR_VALIDATION, "unit_id", "names no existing unit"},
@@ -103,8 +103,8 @@ static const struct db_constraint constraints[] = {
     {NULL, ERR_NONE, NULL, NULL},
 };
 
-bool practice_store_render(struct db_conn *c, long long id, bool with_private,
-                           struct doc *out, struct problem *pb)
+bool practice_store_render(struct db_conn *c, long long id, bool with_private, struct doc *out,
+                           struct problem *pb)
 {
     return store_render(c, &st_render, "practice", id, with_private, out, pb);
 }
@@ -115,8 +115,8 @@ bool practice_store_insert(struct db_conn *c, const struct record *rec, long lon
     return store_insert(c, &st_insert, (const char *const *)rec->v, constraints, id, pb);
 }
 
-bool practice_store_update(struct db_conn *c, long long id, int version,
-                           const struct record *rec, struct problem *pb)
+bool practice_store_update(struct db_conn *c, long long id, int version, const struct record *rec,
+                           struct problem *pb)
 {
     const char *params[17];
     char ids[24], vs[16];

@@ -45,8 +45,7 @@ char *query_decode(const char *src, size_t len)
     return out;
 }
 
-bool query_parse(struct query *q, const char *raw, const char *const *allowed,
-                 struct problem *pb)
+bool query_parse(struct query *q, const char *raw, const char *const *allowed, struct problem *pb)
 {
     memset(q, 0, sizeof *q);
     if (!raw)
@@ -70,8 +69,9 @@ bool query_parse(struct query *q, const char *raw, const char *const *allowed,
             for (const char *const *a = allowed; *a && !known; a++)
                 known = strcmp(*a, name) == 0;
             if (!known) {
-                problem_kind_field(pb, ERR_BAD_REQUEST, name, "is not a parameter of this "
-                                                              "endpoint");
+                problem_kind_field(pb, ERR_BAD_REQUEST, name,
+                                   "is not a parameter of this "
+                                   "endpoint");
             } else if (query_get(q, name)) {
                 problem_kind_field(pb, ERR_BAD_REQUEST, name, "is given more than once");
             } else if (q->n == QUERY_MAX_PARAMS) {
@@ -122,8 +122,8 @@ bool query_int(const struct query *q, const char *name, long long min, long long
     long long n = strtoll(v, &end, 10);
     if (!*v || *end || errno || n < min || n > max || (*v == '0' && v[1]) || *v == '+' ||
         *v == ' ') {
-        problem_kind_field(pb, ERR_BAD_REQUEST, name, "must be an integer from %lld to %lld",
-                           min, max);
+        problem_kind_field(pb, ERR_BAD_REQUEST, name, "must be an integer from %lld to %lld", min,
+                           max);
         return false;
     }
     *out = n;

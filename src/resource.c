@@ -13,8 +13,7 @@
 #define WRITE_ATTEMPTS 3
 
 static const char *const json_types[] = {"application/json", NULL};
-static const char *const patch_types[] = {"application/merge-patch+json", "application/json",
-                                          NULL};
+static const char *const patch_types[] = {"application/merge-patch+json", "application/json", NULL};
 
 void doc_cleanup(struct doc *d)
 {
@@ -51,8 +50,9 @@ static bool parse_etags(const char *h, const char *name, struct etags *t, struct
         char *end;
         long v = *p == '"' ? strtol(p + 1, &end, 10) : -1;
         if (v < 0 || v > 2147483647L || *p != '"' || *end != '"' || t->n == 8) {
-            problem_kind_field(pb, ERR_BAD_REQUEST, name, "must be \"*\" or entity tags like "
-                                                          "\"3\"");
+            problem_kind_field(pb, ERR_BAD_REQUEST, name,
+                               "must be \"*\" or entity tags like "
+                               "\"3\"");
             return false;
         }
         t->versions[t->n++] = (int)v;
@@ -194,8 +194,7 @@ void resource_create(struct req *r, const struct resource *res)
         buf_printf(&request, "POST %s %s", r->path, canon);
         free(canon);
         switch (idempotency_claim(c, r->who.name, key, buf_cstr(&request), &replay, &pb)) {
-        case IDEM_NEW:
-            break;
+        case IDEM_NEW: break;
         case IDEM_REPLAY:
             if (replay.location.len)
                 http_add_header(r, "Location", "%s", buf_cstr(&replay.location));
@@ -206,15 +205,14 @@ void resource_create(struct req *r, const struct resource *res)
             problem_field(&pb, "Idempotency-Key",
                           "was used before with another request body or path");
             goto out;
-        case IDEM_ERROR:
-            goto out;
+        case IDEM_ERROR: goto out;
         }
     }
     if (!res->insert(c, &rec, r->id, &id, &pb) || !res->render(c, id, true, &d, &pb))
         goto out;
     buf_printf(&location, "%s/%lld", res->collection, id);
-    if (key && !idempotency_save(c, r->who.name, key, 201, buf_cstr(&location),
-                                 buf_cstr(&d.json), &pb))
+    if (key &&
+        !idempotency_save(c, r->who.name, key, 201, buf_cstr(&location), buf_cstr(&d.json), &pb))
         goto out;
     if (!db_command(c, "COMMIT", &e)) {
         db_err_problem(&e, &pb);
@@ -253,8 +251,7 @@ static void write_existing(struct req *r, const struct resource *res, bool patch
     struct db_err e;
     problem_init(&pb);
 
-    if (!may_write(r, &pb) ||
-        !parse_etags(http_header(r, "If-Match"), "If-Match", &im, &pb) ||
+    if (!may_write(r, &pb) || !parse_etags(http_header(r, "If-Match"), "If-Match", &im, &pb) ||
         !(in = read_input(r, patch ? patch_types : json_types, &pb)))
         goto out;
     if (!patch && !validate(res, res->replace_spec, in, &pb))
@@ -289,8 +286,8 @@ static void write_existing(struct req *r, const struct resource *res, bool patch
             db_err_problem(&e, &pb);
             goto out;
         }
-        if (res->update(c, r->id, cur.version, &rec, &pb) &&
-            res->render(c, r->id, true, &d, &pb) && db_command(c, "COMMIT", &e))
+        if (res->update(c, r->id, cur.version, &rec, &pb) && res->render(c, r->id, true, &d, &pb) &&
+            db_command(c, "COMMIT", &e))
             break;
         if (pb.kind == ERR_NONE)
             db_err_problem(&e, &pb);
@@ -394,13 +391,12 @@ void resource_send_list(struct req *r, const struct query *q, const char *items,
     buf_free(&next_query);
 }
 
-bool resource_list_start(struct req *r, struct query *q, const char *const *allowed,
-                         int *limit, char after_id[24], struct problem *pb)
+bool resource_list_start(struct req *r, struct query *q, const char *const *allowed, int *limit,
+                         char after_id[24], struct problem *pb)
 {
     long long lim, after = 0;
     after_id[0] = '\0';
-    if (!query_parse(q, r->query, allowed, pb) ||
-        !query_int(q, "limit", 1, 200, 20, &lim, pb))
+    if (!query_parse(q, r->query, allowed, pb) || !query_int(q, "limit", 1, 200, 20, &lim, pb))
         return false;
     const char *cursor = query_get(q, "cursor");
     if (cursor && !cursor_decode_id(cursor, &after)) {

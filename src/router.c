@@ -73,8 +73,7 @@ static bool match(const char *pattern, const char *path, long long *id)
     return *pattern == '\0' && *path == '\0';
 }
 
-const struct route *router_find(enum method m, const char *path, long long *id,
-                                unsigned *allowed)
+const struct route *router_find(enum method m, const char *path, long long *id, unsigned *allowed)
 {
     enum method want = m == M_HEAD ? M_GET : m;
     const struct route *found = NULL;

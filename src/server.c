@@ -138,8 +138,7 @@ int server_run(const struct config *cfg)
         return 1;
     }
     if (pending > 0) {
-        log_msg("error", "cannot start: %d migration(s) pending; run `bdp migrate` first",
-                pending);
+        log_msg("error", "cannot start: %d migration(s) pending; run `bdp migrate` first", pending);
         return 1;
     }
     struct server srv = {cfg, NULL, NULL};
@@ -159,10 +158,21 @@ int server_run(const struct config *cfg)
 
     char threads[16];
     snprintf(threads, sizeof threads, "%lld", cfg->num[CFG_THREADS]);
-    const char *opts[] = {"listening_ports", cfg->str[CFG_LISTEN], "num_threads", threads,
-                          "enable_keep_alive", "yes", "tcp_nodelay", "1",
-                          "request_timeout_ms", "30000", "keep_alive_timeout_ms", "5000",
-                          "enable_auth_domain_check", "no", NULL};
+    const char *opts[] = {"listening_ports",
+                          cfg->str[CFG_LISTEN],
+                          "num_threads",
+                          threads,
+                          "enable_keep_alive",
+                          "yes",
+                          "tcp_nodelay",
+                          "1",
+                          "request_timeout_ms",
+                          "30000",
+                          "keep_alive_timeout_ms",
+                          "5000",
+                          "enable_auth_domain_check",
+                          "no",
+                          NULL};
     mg_init_library(0);
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);

@@ -78,8 +78,8 @@ bool store_versioned(struct db_conn *c, const struct db_stmt *st, const char *co
     return !moved;
 }
 
-void store_params(const struct record *rec, int n, long long id, int version,
-                  const char **params, char ids[24], char vs[16])
+void store_params(const struct record *rec, int n, long long id, int version, const char **params,
+                  char ids[24], char vs[16])
 {
     for (int i = 0; i < n; i++)
         params[i] = rec ? rec->v[i] : NULL;

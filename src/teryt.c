@@ -4,22 +4,28 @@
 
 #include <string.h>
 
-const char *const unit_types[] = {"gmina_miejska",
-                                  "gmina_wiejska",
-                                  "gmina_miejsko_wiejska",
-                                  "miasto_na_prawach_powiatu",
-                                  "powiat_ziemski",
-                                  "wojewodztwo",
-                                  "zwiazek_jst",
-                                  NULL};
+const char *const unit_types[] = {
+    "gmina_miejska",  "gmina_wiejska", "gmina_miejsko_wiejska", "miasto_na_prawach_powiatu",
+    "powiat_ziemski", "wojewodztwo",   "zwiazek_jst",           NULL};
 
 /* In TERYT order: code = 2 * (index + 1). */
-const char *const voivodeships[] = {
-    "dolnośląskie", "kujawsko-pomorskie", "lubelskie",           "lubuskie",
-    "łódzkie",      "małopolskie",        "mazowieckie",         "opolskie",
-    "podkarpackie", "podlaskie",          "pomorskie",           "śląskie",
-    "świętokrzyskie", "warmińsko-mazurskie", "wielkopolskie",    "zachodniopomorskie",
-    NULL};
+const char *const voivodeships[] = {"dolnośląskie",
+                                    "kujawsko-pomorskie",
+                                    "lubelskie",
+                                    "lubuskie",
+                                    "łódzkie",
+                                    "małopolskie",
+                                    "mazowieckie",
+                                    "opolskie",
+                                    "podkarpackie",
+                                    "podlaskie",
+                                    "pomorskie",
+                                    "śląskie",
+                                    "świętokrzyskie",
+                                    "warmińsko-mazurskie",
+                                    "wielkopolskie",
+                                    "zachodniopomorskie",
+                                    NULL};
 
 static const char *const codes[] = {"02", "04", "06", "08", "10", "12", "14", "16",
                                     "18", "20", "22", "24", "26", "28", "30", "32"};
@@ -62,13 +68,12 @@ const char *teryt_check(const char *teryt, const char *type, const char *voivode
     }
     if (!teryt)
         return "is required for this unit type";
-    size_t len = strcmp(type, "wojewodztwo") == 0 ? 2
-                 : strcmp(type, "powiat_ziemski") == 0 ||
-                         strcmp(type, "miasto_na_prawach_powiatu") == 0
-                     ? 4
-                     : 7;
+    size_t len =
+        strcmp(type, "wojewodztwo") == 0                                                        ? 2
+        : strcmp(type, "powiat_ziemski") == 0 || strcmp(type, "miasto_na_prawach_powiatu") == 0 ? 4
+                                                                                                : 7;
     if (!digits(teryt, len)) {
-        return len == 2 ? "must be 2 digits for a wojewodztwo"
+        return len == 2   ? "must be 2 digits for a wojewodztwo"
                : len == 4 ? "must be 4 digits for a powiat or miasto na prawach powiatu"
                           : "must be 7 digits for a gmina";
     }

@@ -48,8 +48,8 @@ void unit_api_delete(struct req *r)
 
 void unit_api_list(struct req *r)
 {
-    static const char *const allowed[] = {"type", "voivodeship", "teryt", "q",
-                                          "limit", "cursor", NULL};
+    static const char *const allowed[] = {"type",  "voivodeship", "teryt", "q",
+                                          "limit", "cursor",      NULL};
     struct problem pb;
     struct query q = {0};
     struct buf items = BUF_INIT, next = BUF_INIT;
@@ -66,8 +66,7 @@ void unit_api_list(struct req *r)
     f.teryt_prefix = query_get(&q, "teryt");
     f.name_like = query_get(&q, "q");
     f.after_id = after[0] ? after : NULL;
-    if (!(c = db_take(r->srv->reader, &pb)) ||
-        !unit_store_list(c, &f, &items, &next, &total, &pb))
+    if (!(c = db_take(r->srv->reader, &pb)) || !unit_store_list(c, &f, &items, &next, &total, &pb))
         goto out;
     db_give(c);
     c = NULL;

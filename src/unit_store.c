@@ -7,7 +7,8 @@
 #include <stdio.h>
 
 static const struct db_stmt st_render = {
-    "unit_render", "SELECT u.version, unit_json(u) FROM unit u WHERE u.id = $1::int AND $2::boolean IS NOT NULL",
+    "unit_render",
+    "SELECT u.version, unit_json(u) FROM unit u WHERE u.id = $1::int AND $2::boolean IS NOT NULL",
     2};
 
 static const struct db_stmt st_insert = {
@@ -26,11 +27,11 @@ static const struct db_stmt st_update = {
 static const struct db_stmt st_remove = {
     "unit_remove", "DELETE FROM unit WHERE id = $1::int AND version = $2::int", 2};
 
-#define LIST_WHERE                                                                            \
-    " WHERE ($1::text IS NULL OR u.type = $1) AND ($2::text IS NULL OR u.voivodeship = $2)"   \
-    " AND ($3::text IS NULL OR u.teryt LIKE replace(replace(replace($3, '\\', '\\\\'),"        \
-    "  '%', '\\%'), '_', '\\_') || '%')"                                                       \
-    " AND ($4::text IS NULL OR u.name ILIKE '%' || replace(replace(replace($4, '\\', '\\\\'),"  \
+#define LIST_WHERE                                                                                 \
+    " WHERE ($1::text IS NULL OR u.type = $1) AND ($2::text IS NULL OR u.voivodeship = $2)"        \
+    " AND ($3::text IS NULL OR u.teryt LIKE replace(replace(replace($3, '\\', '\\\\'),"            \
+    "  '%', '\\%'), '_', '\\_') || '%')"                                                           \
+    " AND ($4::text IS NULL OR u.name ILIKE '%' || replace(replace(replace($4, '\\', '\\\\'),"     \
     "  '%', '\\%'), '_', '\\_') || '%')"
 
 static const struct db_stmt st_list = {
@@ -39,8 +40,7 @@ static const struct db_stmt st_list = {
     " AND ($6::int IS NULL OR u.id > $6::int) ORDER BY u.id LIMIT $5::int",
     6};
 
-static const struct db_stmt st_count = {"unit_count",
-                                        "SELECT count(*) FROM unit u" LIST_WHERE, 4};
+static const struct db_stmt st_count = {"unit_count", "SELECT count(*) FROM unit u" LIST_WHERE, 4};
 
 static const struct db_constraint constraints[] = {
     {"unit_teryt_key", ERR_CONFLICT, "teryt", "is the code of another unit"},
@@ -90,8 +90,8 @@ bool unit_store_list(struct db_conn *c, const struct unit_filter *f, struct buf 
 {
     char lim[16];
     snprintf(lim, sizeof lim, "%d", f->limit + 1);
-    const char *params[] = {f->type,      f->voivodeship, f->teryt_prefix,
-                            f->name_like, lim,            f->after_id};
-    return store_page_by_id(c, &st_list, &st_count, params, f->limit, items, next_cursor,
-                            total, pb);
+    const char *params[] = {f->type, f->voivodeship, f->teryt_prefix, f->name_like,
+                            lim,     f->after_id};
+    return store_page_by_id(c, &st_list, &st_count, params, f->limit, items, next_cursor, total,
+                            pb);
 }

@@ -33,8 +33,7 @@ bool auth_resolve(struct db_pool *pool, const char *authorization, struct princi
 bool auth_new_key(char *out, size_t outlen) __attribute__((warn_unused_result));
 
 /* Command line: create prints the key on stdout; 0 on success, else exit code. */
-int auth_key_create(const char *conninfo, const char *name, const char *role,
-                    const char *source);
+int auth_key_create(const char *conninfo, const char *name, const char *role, const char *source);
 int auth_key_revoke(const char *conninfo, const char *name);
 
 #endif

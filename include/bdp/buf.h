@@ -7,24 +7,25 @@
 #include <stddef.h>
 
 struct buf {
-    char *p;    /* owned; NUL-terminated when len > 0 or after buf_cstr */
+    char *p; /* owned; NUL-terminated when len > 0 or after buf_cstr */
     size_t len;
     size_t cap;
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
-void *xmalloc(size_t n);              /* new; never NULL */
-void *xrealloc(void *p, size_t n);    /* never NULL */
-char *xstrdup(const char *s);         /* new; NULL for NULL */
+void *xmalloc(size_t n);           /* new; never NULL */
+void *xrealloc(void *p, size_t n); /* never NULL */
+char *xstrdup(const char *s);      /* new; NULL for NULL */
 char *xstrndup(const char *s, size_t n);
 
 void buf_append(struct buf *b, const void *data, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal, quotes included. */
 void buf_json_str(struct buf *b, const char *s);
 /* Borrowed pointer to the text, always NUL-terminated (empty: ""). */

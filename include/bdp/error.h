@@ -49,8 +49,8 @@ void problem_set(struct problem *pb, enum err_kind kind, const char *fmt, ...)
 void problem_field(struct problem *pb, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Adds a field error to a problem of the given kind. */
-void problem_kind_field(struct problem *pb, enum err_kind kind, const char *field,
-                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void problem_kind_field(struct problem *pb, enum err_kind kind, const char *field, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 
 int error_status(enum err_kind kind);
 const char *error_title(enum err_kind kind);

@@ -20,16 +20,16 @@ struct req {
     const struct mg_request_info *ri;
     struct server *srv;
     enum method method;
-    const char *path;        /* borrowed from civetweb, percent-decoded */
-    const char *query;       /* raw query string or NULL */
-    long long id;            /* {id} of the route, 0 if none */
+    const char *path;  /* borrowed from civetweb, percent-decoded */
+    const char *query; /* raw query string or NULL */
+    long long id;      /* {id} of the route, 0 if none */
     char request_id[130];
     const char *cors_origin; /* the request's Origin if allowed, else NULL */
     struct principal who;
-    int status;              /* what was sent, for the log */
+    int status; /* what was sent, for the log */
     bool sent;
     double t0;
-    struct buf headers;      /* extra response headers, "Name: value\r\n" each */
+    struct buf headers; /* extra response headers, "Name: value\r\n" each */
 };
 
 const char *method_name(enum method m);
@@ -51,8 +51,7 @@ bool http_content_type_is(struct req *r, const char *const *types, struct proble
     __attribute__((warn_unused_result));
 
 /* Sends status with the body (may be NULL for none) and the added headers. */
-void http_send(struct req *r, int status, const char *content_type, const char *body,
-               size_t len);
+void http_send(struct req *r, int status, const char *content_type, const char *body, size_t len);
 void http_send_json(struct req *r, int status, const char *json, size_t len);
 /* Sends pb as application/problem+json with its status and extra headers
  * (Allow is added by the caller; Retry-After and WWW-Authenticate here). */

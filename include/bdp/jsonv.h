@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 enum jv_type {
-    JV_STRING,   /* text; min/max = length in characters (min 1 = not blank) */
-    JV_INT,      /* integer in [min, max] */
+    JV_STRING, /* text; min/max = length in characters (min 1 = not blank) */
+    JV_INT,    /* integer in [min, max] */
     JV_BOOL,
     JV_DATE,     /* "YYYY-MM-DD", a real date, years 1900..2100 */
     JV_EMAIL,    /* text with one @, no spaces */
@@ -60,8 +60,7 @@ json_t *jsonv_parse_object(const char *data, size_t len, struct problem *pb);
 
 /* Checks obj against spec; adds a 422 field error for every unknown field,
  * wrong type, bad value and missing required field. prefix: "" at the top. */
-bool jsonv_check(json_t *obj, const struct jv_spec *spec, const char *prefix,
-                 struct problem *pb);
+bool jsonv_check(json_t *obj, const struct jv_spec *spec, const char *prefix, struct problem *pb);
 
 /* Fills rec from a checked object. */
 void jsonv_record(json_t *obj, const struct jv_spec *spec, struct record *rec);

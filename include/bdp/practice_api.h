@@ -13,7 +13,6 @@ void practice_api_delete(struct req *r);
 
 /* May who change the practice whose source is source? Partners only their
  * own; editors and admins all. false + 403. */
-bool practice_api_may_change(const struct principal *who, const char *source,
-                             struct problem *pb);
+bool practice_api_may_change(const struct principal *who, const char *source, struct problem *pb);
 
 #endif

@@ -5,12 +5,12 @@
 
 #include "bdp/resource.h"
 
-bool practice_store_render(struct db_conn *c, long long id, bool with_private,
-                           struct doc *out, struct problem *pb);
+bool practice_store_render(struct db_conn *c, long long id, bool with_private, struct doc *out,
+                           struct problem *pb);
 bool practice_store_insert(struct db_conn *c, const struct record *rec, long long parent_id,
                            long long *id, struct problem *pb);
-bool practice_store_update(struct db_conn *c, long long id, int version,
-                           const struct record *rec, struct problem *pb);
+bool practice_store_update(struct db_conn *c, long long id, int version, const struct record *rec,
+                           struct problem *pb);
 bool practice_store_remove(struct db_conn *c, long long id, int version, struct problem *pb);
 /* The source of practice id visible to who ("" if none) into out; false +
  * 404 if there is no such practice visible. */

@@ -17,8 +17,8 @@ struct query {
 
 /* Parses raw (may be NULL) and refuses names not in allowed (NULL-ended),
  * repeated names, bad percent-encoding and empty names: false + pb 400. */
-bool query_parse(struct query *q, const char *raw, const char *const *allowed,
-                 struct problem *pb) __attribute__((warn_unused_result));
+bool query_parse(struct query *q, const char *raw, const char *const *allowed, struct problem *pb)
+    __attribute__((warn_unused_result));
 void query_cleanup(struct query *q); /* safe on a zeroed or cleaned query */
 
 /* Borrowed value or NULL. */

@@ -26,16 +26,16 @@ struct resource {
     bool (*render)(struct db_conn *c, long long id, bool with_private, struct doc *out,
                    struct problem *pb);
     /* Inserts rec (parent_id: the path's {id} for nested collections). */
-    bool (*insert)(struct db_conn *c, const struct record *rec, long long parent_id,
-                   long long *id, struct problem *pb);
+    bool (*insert)(struct db_conn *c, const struct record *rec, long long parent_id, long long *id,
+                   struct problem *pb);
     /* Replaces id at version; false + ERR_PRECONDITION_FAILED if the row has moved on. */
     bool (*update)(struct db_conn *c, long long id, int version, const struct record *rec,
                    struct problem *pb);
     bool (*remove)(struct db_conn *c, long long id, int version, struct problem *pb);
     /* May who write? current: stored document (NULL on create); next: the
      * input (NULL on delete); parent_id as for insert. */
-    bool (*authorize)(struct db_conn *c, const struct principal *who, json_t *current,
-                      json_t *next, long long parent_id, struct problem *pb);
+    bool (*authorize)(struct db_conn *c, const struct principal *who, json_t *current, json_t *next,
+                      long long parent_id, struct problem *pb);
 };
 
 void resource_get(struct req *r, const struct resource *res);
@@ -52,9 +52,8 @@ struct query;
 /* Starts a list ordered by id: parses the query against allowed (which must
  * list "limit" and "cursor"), limit 1..200 (default 20), and the cursor into
  * after_id ("" if none). false + 400 naming the parameter. */
-bool resource_list_start(struct req *r, struct query *q, const char *const *allowed,
-                         int *limit, char after_id[24], struct problem *pb)
-    __attribute__((warn_unused_result));
+bool resource_list_start(struct req *r, struct query *q, const char *const *allowed, int *limit,
+                         char after_id[24], struct problem *pb) __attribute__((warn_unused_result));
 /* Sends {items, next_cursor, total}; with a next cursor also the Link header
  * to the same query with that cursor. items: a JSON array text. */
 void resource_send_list(struct req *r, const struct query *q, const char *items,

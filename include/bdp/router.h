@@ -15,8 +15,7 @@ struct route {
 /* The route for method and path, with {id} in *id; NULL if none. Then
  * *allowed is the bit set (1 << method) of methods the path has: 0 = 404,
  * else 405. HEAD is served by GET routes. Pure: no I/O. */
-const struct route *router_find(enum method m, const char *path, long long *id,
-                                unsigned *allowed);
+const struct route *router_find(enum method m, const char *path, long long *id, unsigned *allowed);
 /* Writes "GET, HEAD, POST" for a method bit set into out. */
 void router_allow_header(unsigned allowed, char *out, size_t outlen);
 

@@ -18,8 +18,8 @@ bool store_exec(struct db_conn *c, const struct db_stmt *st, const char *const *
 bool store_versioned(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                      const struct db_constraint *map, const char *what, struct problem *pb);
 /* Copies rec's first n values and appends id and version as $n+1, $n+2. */
-void store_params(const struct record *rec, int n, long long id, int version,
-                  const char **params, char ids[24], char vs[16]);
+void store_params(const struct record *rec, int n, long long id, int version, const char **params,
+                  char ids[24], char vs[16]);
 
 /* A page from st(params...) -> (json, id) rows ordered by id, limit + 1
  * fetched; count(params) -> total over the same filters. */

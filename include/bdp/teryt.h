@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-extern const char *const unit_types[];    /* NULL-ended */
-extern const char *const voivodeships[];  /* NULL-ended, the 16, as in the seeds */
+extern const char *const unit_types[];   /* NULL-ended */
+extern const char *const voivodeships[]; /* NULL-ended, the 16, as in the seeds */
 
 /* The two-digit TERYT code of a voivodeship name ("22" for pomorskie), or NULL. */
 const char *teryt_voivodeship_code(const char *voivodeship);
