@@ -129,6 +129,29 @@ static int handle(struct mg_connection *conn, void *data)
     return r.status;
 }
 
+/* Errors civetweb finds before any handler (a malformed request line, an
+ * unknown method, headers too large) are answered as problems too. */
+static int civetweb_error(struct mg_connection *conn, int status, const char *msg)
+{
+    struct req r = {0};
+    struct problem pb;
+    problem_init(&pb);
+    r.conn = conn;
+    r.ri = mg_get_request_info(conn);
+    r.path = r.ri && r.ri->local_uri ? r.ri->local_uri : "";
+    set_request_id(&r);
+    enum err_kind kind = ERR_BAD_REQUEST;
+    for (int k = ERR_BAD_REQUEST; k < ERR__MAX; k++)
+        if (error_status((enum err_kind)k) == status)
+            kind = (enum err_kind)k;
+    problem_set(&pb, kind, "%s", msg && *msg ? msg : "The request could not be read.");
+    http_send_problem(&r, &pb);
+    log_request(r.request_id, r.ri && r.ri->request_method ? r.ri->request_method : "?", r.path,
+                r.status, 0, NULL);
+    buf_free(&r.headers);
+    return 0;
+}
+
 int server_run(const struct config *cfg)
 {
     char err[512];
@@ -158,6 +181,8 @@ int server_run(const struct config *cfg)
 
     char threads[16];
     snprintf(threads, sizeof threads, "%lld", cfg->num[CFG_THREADS]);
+    /* civetweb would answer CORS preflights itself, for any origin: the
+     * empty settings leave them to us. */
     const char *opts[] = {"listening_ports",
                           cfg->str[CFG_LISTEN],
                           "num_threads",
@@ -172,10 +197,15 @@ int server_run(const struct config *cfg)
                           "5000",
                           "enable_auth_domain_check",
                           "no",
+                          "access_control_allow_origin",
+                          "",
+                          "access_control_allow_methods",
+                          "",
                           NULL};
     mg_init_library(0);
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
+    cb.http_error = civetweb_error;
     struct mg_context *ctx = mg_start(&cb, NULL, opts);
     if (!ctx) {
         log_msg("error", "cannot listen on %s", cfg->str[CFG_LISTEN]);
