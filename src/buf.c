@@ -85,8 +85,29 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (before end), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = *p;
+    size_t n = c < 0x80             ? 1
+               : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
+    if (n == 0 || (size_t)(end - p) < n || c == 0xC0 || c == 0xC1 || c > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
+        (c == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
 void buf_json_str(struct buf *b, const char *s)
 {
+    const unsigned char *end = (const unsigned char *)s + strlen(s);
     static const char hex[] = "0123456789abcdef";
     buf_append(b, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -100,8 +121,14 @@ void buf_json_str(struct buf *b, const char *s)
             if (*p < 0x20) {
                 char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
                 buf_append(b, esc, 6);
-            } else {
+            } else if (*p < 0x80) {
                 buf_append(b, p, 1);
+            } else {
+                /* Invalid UTF-8 (from a decoded path, a parser's message)
+                 * becomes U+FFFD, so our JSON stays valid. */
+                size_t n = utf8_len(p, end);
+                buf_append(b, n ? (const char *)p : "\xef\xbf\xbd", n ? n : 3);
+                p += n ? n - 1 : 0;
             }
         }
     }

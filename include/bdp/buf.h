@@ -26,7 +26,8 @@ void buf_append(struct buf *b, const void *data, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Appends s as a JSON string literal, quotes included. */
+/* Appends s as a JSON string literal, quotes included; invalid UTF-8
+ * becomes U+FFFD. */
 void buf_json_str(struct buf *b, const char *s);
 /* Borrowed pointer to the text, always NUL-terminated (empty: ""). */
 const char *buf_cstr(struct buf *b);
