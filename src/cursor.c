@@ -94,7 +94,7 @@ void cursor_encode_date_id(struct buf *out, const char *date, long long id)
 bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
 {
     struct buf b = BUF_INIT;
-    bool ok = base64url_decode(cursor, &b) && b.len > 14 && strlen(b.p) == b.len &&
+    bool ok = base64url_decode(cursor, &b) && b.len >= 14 && strlen(b.p) == b.len &&
               strncmp(b.p, "e:", 2) == 0 && b.p[12] == ':';
     if (ok) {
         memcpy(date, b.p + 2, 10);

@@ -44,7 +44,9 @@ PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
     /* A short connect timeout keeps requests from hanging while the server
      * is unreachable; statement_timeout bounds any single statement. */
     const char *keys[] = {"dbname", "connect_timeout", "options", "application_name", NULL};
-    const char *vals[] = {conninfo, "3", "-c statement_timeout=30000 -c TimeZone=UTC", "bdp", NULL};
+    const char *vals[] = {
+        conninfo, "3", "-c statement_timeout=30000 -c TimeZone=UTC -c client_min_messages=warning",
+        "bdp", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(pg) != CONNECTION_OK) {
         snprintf(err, errlen, "%s", PQerrorMessage(pg));

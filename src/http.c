@@ -51,7 +51,7 @@ bool http_read_body(struct req *r, long long limit, struct buf *out, struct prob
                     declared, limit);
         return false;
     }
-    char chunk[16384];
+    char chunk[8192];
     for (;;) {
         int n = mg_read(r->conn, chunk, sizeof chunk);
         if (n < 0) {

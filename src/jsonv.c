@@ -7,10 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Deepest nesting of arrays and objects in data, strings skipped; the
+ * parser recurses once a level on a worker thread's small stack. */
+static int depth_of(const char *data, size_t len)
+{
+    int depth = 0, deepest = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest)
+                deepest = depth;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
 json_t *jsonv_parse_object(const char *data, size_t len, struct problem *pb)
 {
     if (len == 0) {
         problem_set(pb, ERR_BAD_REQUEST, "The request body is empty; a JSON object is needed.");
+        return NULL;
+    }
+    if (depth_of(data, len) > JSONV_MAX_DEPTH) {
+        problem_set(pb, ERR_BAD_REQUEST, "The body nests arrays and objects deeper than %d.",
+                    JSONV_MAX_DEPTH);
         return NULL;
     }
     json_error_t err;

@@ -138,13 +138,16 @@ static json_t *read_input(struct req *r, const char *const *types, struct proble
     return in;
 }
 
-static bool validate(const struct resource *res, const struct jv_spec *spec, json_t *in,
-                     struct problem *pb)
+/* The field table; the resource's cross-field check comes after authorize,
+ * which may fill fields in (a partner's source). */
+static bool validate(const struct jv_spec *spec, json_t *in, struct problem *pb)
 {
-    jsonv_check(in, spec, "", pb);
-    if (pb->kind == ERR_NONE && res->check)
-        res->check(in, pb);
-    return pb->kind == ERR_NONE;
+    return jsonv_check(in, spec, "", pb);
+}
+
+static bool cross_check(const struct resource *res, json_t *in, struct problem *pb)
+{
+    return !res->check || res->check(in, pb);
 }
 
 static bool valid_idempotency_key(const char *k)
@@ -156,6 +159,16 @@ static bool valid_idempotency_key(const char *k)
         if (*k < 0x21 || *k > 0x7e)
             return false;
     return true;
+}
+
+/* The ETag of a replayed answer is the version in its stored body. */
+static void replay_etag(struct req *r, struct buf *body)
+{
+    json_t *doc = json_loadb(buf_cstr(body), body->len, 0, NULL);
+    json_t *v = json_object_get(doc, "version");
+    if (json_is_integer(v))
+        http_add_header(r, "ETag", "\"%lld\"", (long long)json_integer_value(v));
+    json_decref(doc);
 }
 
 void resource_create(struct req *r, const struct resource *res)
@@ -178,11 +191,10 @@ void resource_create(struct req *r, const struct resource *res)
         goto out;
     }
     if (!may_write(r, &pb) || !(in = read_input(r, json_types, &pb)) ||
-        !validate(res, res->create_spec, in, &pb))
+        !validate(res->create_spec, in, &pb))
         goto out;
-    if (!(c = db_take(r->srv->primary, &pb)))
-        goto out;
-    if (!res->authorize(c, &r->who, NULL, in, r->id, &pb))
+    if (!(c = db_take(r->srv->primary, &pb)) || !res->authorize(c, &r->who, NULL, in, r->id, &pb) ||
+        !cross_check(res, in, &pb))
         goto out;
     jsonv_record(in, res->create_spec, &rec);
     if (!db_command(c, "BEGIN", &e)) {
@@ -199,6 +211,7 @@ void resource_create(struct req *r, const struct resource *res)
             if (replay.location.len)
                 http_add_header(r, "Location", "%s", buf_cstr(&replay.location));
             http_add_header(r, "Idempotent-Replayed", "true");
+            replay_etag(r, &replay.body);
             http_send_json(r, replay.status, buf_cstr(&replay.body), replay.body.len);
             goto out;
         case IDEM_MISMATCH:
@@ -254,7 +267,7 @@ static void write_existing(struct req *r, const struct resource *res, bool patch
     if (!may_write(r, &pb) || !parse_etags(http_header(r, "If-Match"), "If-Match", &im, &pb) ||
         !(in = read_input(r, patch ? patch_types : json_types, &pb)))
         goto out;
-    if (!patch && !validate(res, res->replace_spec, in, &pb))
+    if (!patch && !validate(res->replace_spec, in, &pb))
         goto out;
     for (int attempt = 0;; attempt++) {
         if (!(c = db_take(r->srv->primary, &pb)) ||
@@ -274,12 +287,12 @@ static void write_existing(struct req *r, const struct resource *res, bool patch
         if (patch) {
             drop_rejected(cur_json, res->replace_spec);
             next = jsonv_merge_patch(cur_json, in);
-            if (!validate(res, res->replace_spec, next, &pb))
+            if (!validate(res->replace_spec, next, &pb))
                 goto out;
         } else {
             next = json_incref(in);
         }
-        if (!res->authorize(c, &r->who, cur_json, next, 0, &pb))
+        if (!res->authorize(c, &r->who, cur_json, next, 0, &pb) || !cross_check(res, next, &pb))
             goto out;
         jsonv_record(next, res->replace_spec, &rec);
         if (!db_command(c, "BEGIN", &e)) {

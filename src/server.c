@@ -138,12 +138,30 @@ static int civetweb_error(struct mg_connection *conn, int status, const char *ms
     problem_init(&pb);
     r.conn = conn;
     r.ri = mg_get_request_info(conn);
-    r.path = r.ri && r.ri->local_uri ? r.ri->local_uri : "";
+    r.path = !r.ri               ? ""
+             : r.ri->local_uri   ? r.ri->local_uri
+             : r.ri->request_uri ? r.ri->request_uri
+                                 : "";
     set_request_id(&r);
     enum err_kind kind = ERR_BAD_REQUEST;
     for (int k = ERR_BAD_REQUEST; k < ERR__MAX; k++)
         if (error_status((enum err_kind)k) == status)
             kind = (enum err_kind)k;
+    /* civetweb refuses methods it does not serve (TRACE, FOO): for a path
+     * we have, that is a 405 with Allow, as from our own router. */
+    enum method m;
+    unsigned allowed = 0;
+    long long id;
+    if (r.ri && r.ri->request_method && !method_parse(r.ri->request_method, &m)) {
+        router_find(M_GET, r.path, &id, &allowed);
+        kind = allowed ? ERR_METHOD_NOT_ALLOWED : ERR_NOT_FOUND;
+        msg = allowed ? "The method is not allowed here." : "There is nothing at this path.";
+    }
+    if (allowed) {
+        char allow[96];
+        router_allow_header(allowed, allow, sizeof allow);
+        http_add_header(&r, "Allow", "%s", allow);
+    }
     problem_set(&pb, kind, "%s", msg && *msg ? msg : "The request could not be read.");
     http_send_problem(&r, &pb);
     log_request(r.request_id, r.ri && r.ri->request_method ? r.ri->request_method : "?", r.path,

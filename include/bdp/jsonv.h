@@ -54,8 +54,12 @@ struct record {
     char *v[RECORD_MAX]; /* owned */
 };
 
+/* Deepest nesting a body may have. */
+#define JSONV_MAX_DEPTH 32
+
 /* Parses a request body: an object, UTF-8, no duplicate keys, no NUL
- * escapes, numbers in range. New reference, or NULL with pb 400. */
+ * escapes, numbers in range, nesting at most JSONV_MAX_DEPTH. New
+ * reference, or NULL with pb 400. */
 json_t *jsonv_parse_object(const char *data, size_t len, struct problem *pb);
 
 /* Checks obj against spec; adds a 422 field error for every unknown field,
