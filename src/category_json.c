@@ -23,7 +23,7 @@ bool category_json_check(json_t *in, struct problem *pb)
     const char *slug = json_string_value(json_object_get(in, "slug"));
     if (!slug)
         return true;
-    bool ok = slug[0] != '-' && slug[strlen(slug) - 1] != '-' && !strstr(slug, "--");
+    bool ok = slug[0] && slug[0] != '-' && slug[strlen(slug) - 1] != '-' && !strstr(slug, "--");
     for (const char *p = slug; *p && ok; p++)
         ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
     if (!ok)

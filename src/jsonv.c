@@ -141,6 +141,8 @@ static void check_string(const char *s, const struct jv_field *f, const char *pa
 
 static void check_value(json_t *v, const struct jv_field *f, const char *path, struct problem *pb)
 {
+    if (f->type == JV_READONLY)
+        return;
     if (json_is_null(v)) {
         if (!(f->flags & JV_NULLABLE))
             problem_field(pb, path, f->flags & JV_REQUIRED ? "is required" : "must not be null");
@@ -218,8 +220,10 @@ static void check_value(json_t *v, const struct jv_field *f, const char *path, s
                     continue;
                 }
                 for (size_t j = 0; j < i; j++)
-                    if (json_integer_value(json_array_get(v, j)) == json_integer_value(item))
+                    if (json_integer_value(json_array_get(v, j)) == json_integer_value(item)) {
                         problem_field(pb, sub, "repeats an earlier id");
+                        break;
+                    }
             } else if (!json_is_object(item)) {
                 problem_field(pb, sub, "must be an object");
             } else {

@@ -120,8 +120,9 @@ bool query_int(const struct query *q, const char *name, long long min, long long
     char *end;
     errno = 0;
     long long n = strtoll(v, &end, 10);
-    if (!*v || *end || errno || n < min || n > max || (*v == '0' && v[1]) || *v == '+' ||
-        *v == ' ') {
+    /* strtoll skips leading white space and takes '+': we do not. */
+    bool digit_first = (*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9');
+    if (!digit_first || *end || errno || n < min || n > max || (*v == '0' && v[1])) {
         problem_kind_field(pb, ERR_BAD_REQUEST, name, "must be an integer from %lld to %lld", min,
                            max);
         return false;

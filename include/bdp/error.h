@@ -30,7 +30,7 @@ enum err_kind {
 
 struct field_error {
     char field[96];
-    char message[200];
+    char message[320]; /* room for the 16 voivodeships */
 };
 
 /* Caller-allocated; the error path allocates nothing. */
