@@ -196,8 +196,10 @@ RETURN json_build_object(
     'parent_id', u.parent_id, 'version', u.version,
     'created_at', rfc3339(u.created_at), 'updated_at', rfc3339(u.updated_at));
 
-CREATE FUNCTION category_json(c category) RETURNS json LANGUAGE sql STABLE PARALLEL SAFE
-RETURN json_build_object(
+CREATE FUNCTION category_json(c category) RETURNS json
+    LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN json_build_object(
     'id', c.id, 'parent_id', c.parent_id, 'name', c.name, 'slug', c.slug,
     'position', c.position,
     'path', (SELECT CASE WHEN a.id IS NULL THEN json_build_array(c.name)
@@ -211,6 +213,7 @@ RETURN json_build_object(
                          AND p.status = 'published'),
     'version', c.version,
     'created_at', rfc3339(c.created_at), 'updated_at', rfc3339(c.updated_at));
+END $$;
 
 CREATE FUNCTION contact_json(k contact) RETURNS json LANGUAGE sql STABLE PARALLEL SAFE
 RETURN json_build_object(
@@ -218,9 +221,13 @@ RETURN json_build_object(
     'phones', k.phones, 'email', k.email, 'public', k.public, 'version', k.version,
     'created_at', rfc3339(k.created_at), 'updated_at', rfc3339(k.updated_at));
 
+-- PL/pgSQL, not SQL: a SQL function with sub-selects is never inlined and
+-- is planned again on every call (bench/RESULTS.md: 3,600 against 16,000
+-- calls a second); PL/pgSQL keeps its plans for the connection.
 CREATE FUNCTION practice_json(p practice, with_private boolean) RETURNS json
-    LANGUAGE sql STABLE PARALLEL SAFE
-RETURN json_build_object(
+    LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN json_build_object(
     'id', p.id, 'title', p.title, 'status', p.status,
     'category_ids', coalesce((SELECT json_agg(pc.category_id ORDER BY pc.position)
                               FROM practice_category pc WHERE pc.practice_id = p.id), '[]'),
@@ -252,3 +259,4 @@ RETURN json_build_object(
     'entered_on', p.entered_on, 'revised_on', p.revised_on,
     'source', p.source, 'external_id', p.external_id, 'version', p.version,
     'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at));
+END $$;

@@ -4,6 +4,7 @@
 
 #include "bdp/log.h"
 #include "bdp/migrate.h"
+#include "bdp/query.h"
 #include "bdp/router.h"
 
 #include <civetweb.h>
@@ -77,6 +78,11 @@ static void options(struct req *r, unsigned allowed)
     http_send(r, 204, NULL, NULL, 0);
 }
 
+/* Requests being answered, and whether SIGTERM came: while draining, new
+ * requests are refused (503, connection closed) so the count can reach 0. */
+static atomic_int in_flight;
+static atomic_bool draining;
+
 static int handle(struct mg_connection *conn, void *data)
 {
     struct req r = {0};
@@ -91,9 +97,16 @@ static int handle(struct mg_connection *conn, void *data)
     r.query = r.ri->query_string;
     set_request_id(&r);
     r.cors_origin = allowed_origin(&r);
+    atomic_fetch_add(&in_flight, 1);
 
     const struct route *route = NULL;
-    if (!method_parse(r.ri->request_method, &r.method)) {
+    if (atomic_load(&draining)) {
+        http_add_header(&r, "Connection", "close");
+        problem_set(&pb, ERR_UNAVAILABLE, "The server is shutting down.");
+    }
+    if (pb.kind) {
+        /* draining: answered below */
+    } else if (!method_parse(r.ri->request_method, &r.method)) {
         r.method = M_GET;
         router_find(M_GET, r.path, &r.id, &allowed);
         problem_set(&pb, allowed ? ERR_METHOD_NOT_ALLOWED : ERR_NOT_FOUND,
@@ -116,6 +129,13 @@ static int handle(struct mg_connection *conn, void *data)
         else
             problem_set(&pb, ERR_NOT_FOUND, "There is nothing at %s.", r.path);
     }
+    if (!r.sent && !pb.kind && !route->takes_query && r.query && *r.query) {
+        struct query q;
+        static const char *const none[] = {NULL};
+        if (query_parse(&q, r.query, none, &pb))
+            problem_set(&pb, ERR_BAD_REQUEST, "This resource takes no query parameters.");
+        query_cleanup(&q);
+    }
     if (!r.sent && !pb.kind &&
         auth_resolve(r.srv->reader, http_header(&r, "Authorization"), &r.who, &pb))
         route->handler(&r);
@@ -126,6 +146,7 @@ static int handle(struct mg_connection *conn, void *data)
     log_request(r.request_id, r.ri->request_method, r.path, r.status, now_ms() - r.t0,
                 r.who.name[0] ? r.who.name : NULL);
     buf_free(&r.headers);
+    atomic_fetch_sub(&in_flight, 1);
     return r.status;
 }
 
@@ -238,8 +259,13 @@ int server_run(const struct config *cfg)
 
     int sig = 0;
     sigwait(&set, &sig);
-    log_msg("info", "signal %d: finishing requests in flight", sig);
-    mg_stop(ctx); /* returns once the workers have answered what they hold */
+    log_msg("info", "signal %d: finishing %d request(s) in flight", sig, atomic_load(&in_flight));
+    atomic_store(&draining, true);
+    /* civetweb stops reading bodies once mg_stop begins, so wait for the
+     * requests in flight first (30 s at most: request_timeout_ms). */
+    for (int waited = 0; atomic_load(&in_flight) > 0 && waited < 30000; waited += 10)
+        usleep(10000);
+    mg_stop(ctx);
     mg_exit_library();
     if (srv.reader != srv.primary)
         db_pool_free(srv.reader);
