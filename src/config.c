@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum cfg_type { CT_STRING, CT_INT };
 
@@ -29,8 +30,8 @@ static const struct {
                           "comma-separated origins allowed by CORS, or *"},
     [CFG_MAX_BODY_BYTES] = {"max-body-bytes", "BDP_MAX_BODY_BYTES", CT_INT, "1048576", 1024,
                             1LL << 40, "largest request body accepted (413 above)"},
-    [CFG_POOL_SIZE] = {"pool-size", "BDP_POOL_SIZE", CT_INT, "4", 1, 64,
-                       "database connections shared by the workers"},
+    [CFG_POOL_SIZE] = {"pool-size", "BDP_POOL_SIZE", CT_INT, "0", 0, 64,
+                       "database connections shared by the workers (0: cores + 1)"},
     [CFG_POOL_WAIT_MS] = {"pool-wait-ms", "BDP_POOL_WAIT_MS", CT_INT, "2000", 10, 60000,
                           "longest wait for a free connection before 503"},
 };
@@ -82,6 +83,13 @@ bool config_load(struct config *cfg, int *argc, char **argv, char *err, size_t e
             return false;
     }
     *argc = out;
+    /* One backend a core plus one waiting on I/O: with two a core, busy
+     * backends oversubscribe the CPU and the p99 grows fivefold
+     * (bench/RESULTS.md). */
+    if (cfg->num[CFG_POOL_SIZE] == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg->num[CFG_POOL_SIZE] = cores > 0 && cores < 63 ? cores + 1 : 4;
+    }
     return true;
 }
 
