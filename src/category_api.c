@@ -7,7 +7,7 @@
 #include "bdp/resource.h"
 #include "bdp/server.h"
 
-static const struct resource category = {
+const struct resource category_resource = {
     .name = "category",
     .collection = "/v1/categories",
     .create_spec = &category_spec,
@@ -19,31 +19,6 @@ static const struct resource category = {
     .remove = category_store_remove,
     .authorize = resource_editors_only,
 };
-
-void category_api_create(struct req *r)
-{
-    resource_create(r, &category);
-}
-
-void category_api_get(struct req *r)
-{
-    resource_get(r, &category);
-}
-
-void category_api_replace(struct req *r)
-{
-    resource_replace(r, &category);
-}
-
-void category_api_patch(struct req *r)
-{
-    resource_patch(r, &category);
-}
-
-void category_api_delete(struct req *r)
-{
-    resource_delete(r, &category);
-}
 
 void category_api_list(struct req *r)
 {

@@ -21,7 +21,7 @@ static bool authorize(struct db_conn *c, const struct principal *who, json_t *cu
            practice_api_may_change(who, source, pb);
 }
 
-static const struct resource contact = {
+const struct resource contact_resource = {
     .name = "contact",
     .collection = "/v1/contacts",
     .create_spec = &contact_spec,
@@ -33,31 +33,6 @@ static const struct resource contact = {
     .remove = contact_store_remove,
     .authorize = authorize,
 };
-
-void contact_api_create(struct req *r)
-{
-    resource_create(r, &contact);
-}
-
-void contact_api_get(struct req *r)
-{
-    resource_get(r, &contact);
-}
-
-void contact_api_replace(struct req *r)
-{
-    resource_replace(r, &contact);
-}
-
-void contact_api_patch(struct req *r)
-{
-    resource_patch(r, &contact);
-}
-
-void contact_api_delete(struct req *r)
-{
-    resource_delete(r, &contact);
-}
 
 void contact_api_list(struct req *r)
 {

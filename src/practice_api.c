@@ -38,7 +38,7 @@ static bool authorize(struct db_conn *c, const struct principal *who, json_t *cu
     return practice_api_may_change(who, json_string_value(src), pb);
 }
 
-static const struct resource practice = {
+const struct resource practice_resource = {
     .name = "practice",
     .collection = "/v1/practices",
     .create_spec = &practice_create_spec,
@@ -50,31 +50,6 @@ static const struct resource practice = {
     .remove = practice_store_remove,
     .authorize = authorize,
 };
-
-void practice_api_create(struct req *r)
-{
-    resource_create(r, &practice);
-}
-
-void practice_api_get(struct req *r)
-{
-    resource_get(r, &practice);
-}
-
-void practice_api_replace(struct req *r)
-{
-    resource_replace(r, &practice);
-}
-
-void practice_api_patch(struct req *r)
-{
-    resource_patch(r, &practice);
-}
-
-void practice_api_delete(struct req *r)
-{
-    resource_delete(r, &practice);
-}
 
 void practice_api_list(struct req *r)
 {

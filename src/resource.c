@@ -77,8 +77,9 @@ static void send_doc(struct req *r, int status, struct doc *d)
     http_send_json(r, status, buf_cstr(&d->json), d->json.len);
 }
 
-void resource_get(struct req *r, const struct resource *res)
+void resource_get(struct req *r)
 {
+    const struct resource *res = r->res;
     struct problem pb;
     struct doc d = {0, BUF_INIT};
     struct etags inm;
@@ -171,8 +172,9 @@ static void replay_etag(struct req *r, struct buf *body)
     json_decref(doc);
 }
 
-void resource_create(struct req *r, const struct resource *res)
+void resource_create(struct req *r)
 {
+    const struct resource *res = r->res;
     struct problem pb;
     struct doc d = {0, BUF_INIT};
     struct record rec = {0};
@@ -253,6 +255,27 @@ static void drop_rejected(json_t *cur, const struct jv_spec *spec)
             json_object_del(cur, spec->fields[i].name);
 }
 
+/* Takes a connection and loads the stored document of r->id as JSON,
+ * checked against If-Match. false with pb set (404, 412, 503). */
+static bool load_current(struct req *r, const struct resource *res, const struct etags *im,
+                         struct db_conn **c, struct doc *cur, json_t **cur_json, struct problem *pb)
+{
+    if (!(*c = db_take(r->srv->primary, pb)) ||
+        !res->render(*c, r->id, auth_sees_private(&r->who), cur, pb))
+        return false;
+    if (im->present && !etags_match(im, cur->version)) {
+        problem_set(pb, ERR_PRECONDITION_FAILED,
+                    "The %s is at version %d; If-Match does not match it.", res->name,
+                    cur->version);
+        return false;
+    }
+    if (!(*cur_json = json_loadb(cur->json.p, cur->json.len, 0, NULL))) {
+        problem_set(pb, ERR_INTERNAL, "The stored %s could not be read.", res->name);
+        return false;
+    }
+    return true;
+}
+
 static void write_existing(struct req *r, const struct resource *res, bool patch)
 {
     struct problem pb;
@@ -270,20 +293,8 @@ static void write_existing(struct req *r, const struct resource *res, bool patch
     if (!patch && !validate(res->replace_spec, in, &pb))
         goto out;
     for (int attempt = 0;; attempt++) {
-        if (!(c = db_take(r->srv->primary, &pb)) ||
-            !res->render(c, r->id, auth_sees_private(&r->who), &cur, &pb))
+        if (!load_current(r, res, &im, &c, &cur, &cur_json, &pb))
             goto out;
-        if (im.present && !etags_match(&im, cur.version)) {
-            problem_set(&pb, ERR_PRECONDITION_FAILED,
-                        "The %s is at version %d; If-Match does not match it.", res->name,
-                        cur.version);
-            goto out;
-        }
-        cur_json = json_loadb(cur.json.p, cur.json.len, 0, NULL);
-        if (!cur_json) {
-            problem_set(&pb, ERR_INTERNAL, "The stored %s could not be read.", res->name);
-            goto out;
-        }
         if (patch) {
             drop_rejected(cur_json, res->replace_spec);
             next = jsonv_merge_patch(cur_json, in);
@@ -328,18 +339,19 @@ out:
     doc_cleanup(&d);
 }
 
-void resource_replace(struct req *r, const struct resource *res)
+void resource_replace(struct req *r)
 {
-    write_existing(r, res, false);
+    write_existing(r, r->res, false);
 }
 
-void resource_patch(struct req *r, const struct resource *res)
+void resource_patch(struct req *r)
 {
-    write_existing(r, res, true);
+    write_existing(r, r->res, true);
 }
 
-void resource_delete(struct req *r, const struct resource *res)
+void resource_delete(struct req *r)
 {
+    const struct resource *res = r->res;
     struct problem pb;
     struct doc cur = {0, BUF_INIT};
     struct etags im;
@@ -350,17 +362,8 @@ void resource_delete(struct req *r, const struct resource *res)
     if (!may_write(r, &pb) || !parse_etags(http_header(r, "If-Match"), "If-Match", &im, &pb))
         goto out;
     for (int attempt = 0;; attempt++) {
-        if (!(c = db_take(r->srv->primary, &pb)) ||
-            !res->render(c, r->id, auth_sees_private(&r->who), &cur, &pb))
-            goto out;
-        if (im.present && !etags_match(&im, cur.version)) {
-            problem_set(&pb, ERR_PRECONDITION_FAILED,
-                        "The %s is at version %d; If-Match does not match it.", res->name,
-                        cur.version);
-            goto out;
-        }
-        cur_json = json_loadb(cur.json.p, cur.json.len, 0, NULL);
-        if (!cur_json || !res->authorize(c, &r->who, cur_json, NULL, 0, &pb))
+        if (!load_current(r, res, &im, &c, &cur, &cur_json, &pb) ||
+            !res->authorize(c, &r->who, cur_json, NULL, 0, &pb))
             goto out;
         if (res->remove(c, r->id, cur.version, &pb))
             break;
@@ -376,8 +379,6 @@ void resource_delete(struct req *r, const struct resource *res)
     http_send(r, 204, NULL, NULL, 0);
 out:
     db_give(c);
-    if (!r->sent && pb.kind == ERR_NONE)
-        problem_set(&pb, ERR_INTERNAL, "The stored %s could not be read.", res->name);
     http_fail(r, &pb);
     json_decref(cur_json);
     doc_cleanup(&cur);

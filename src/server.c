@@ -137,8 +137,10 @@ static int handle(struct mg_connection *conn, void *data)
         query_cleanup(&q);
     }
     if (!r.sent && !pb.kind &&
-        auth_resolve(r.srv->reader, http_header(&r, "Authorization"), &r.who, &pb))
+        auth_resolve(r.srv->reader, http_header(&r, "Authorization"), &r.who, &pb)) {
+        r.res = route->res;
         route->handler(&r);
+    }
     if (!r.sent && !pb.kind)
         problem_set(&pb, ERR_INTERNAL, "The request was not answered.");
     if (!r.sent)

@@ -8,7 +8,7 @@
 #include "bdp/unit_json.h"
 #include "bdp/unit_store.h"
 
-static const struct resource unit = {
+const struct resource unit_resource = {
     .name = "unit",
     .collection = "/v1/units",
     .create_spec = &unit_spec,
@@ -20,31 +20,6 @@ static const struct resource unit = {
     .remove = unit_store_remove,
     .authorize = resource_editors_only,
 };
-
-void unit_api_create(struct req *r)
-{
-    resource_create(r, &unit);
-}
-
-void unit_api_get(struct req *r)
-{
-    resource_get(r, &unit);
-}
-
-void unit_api_replace(struct req *r)
-{
-    resource_replace(r, &unit);
-}
-
-void unit_api_patch(struct req *r)
-{
-    resource_patch(r, &unit);
-}
-
-void unit_api_delete(struct req *r)
-{
-    resource_delete(r, &unit);
-}
 
 void unit_api_list(struct req *r)
 {

@@ -3,12 +3,11 @@
 #define BDP_CATEGORY_API_H
 
 #include "bdp/http.h"
+#include "bdp/resource.h"
+
+/* The shared handlers of resource.c serve it (router.c). */
+extern const struct resource category_resource;
 
 void category_api_list(struct req *r);
-void category_api_create(struct req *r);
-void category_api_get(struct req *r);
-void category_api_replace(struct req *r);
-void category_api_patch(struct req *r);
-void category_api_delete(struct req *r);
 
 #endif

@@ -3,12 +3,11 @@
 #define BDP_CONTACT_API_H
 
 #include "bdp/http.h"
+#include "bdp/resource.h"
 
-void contact_api_list(struct req *r);   /* GET /v1/practices/{id}/contacts */
-void contact_api_create(struct req *r); /* POST /v1/practices/{id}/contacts */
-void contact_api_get(struct req *r);
-void contact_api_replace(struct req *r);
-void contact_api_patch(struct req *r);
-void contact_api_delete(struct req *r);
+/* The shared handlers of resource.c serve it (router.c). */
+extern const struct resource contact_resource;
+
+void contact_api_list(struct req *r); /* GET /v1/practices/{id}/contacts */
 
 #endif

@@ -12,6 +12,7 @@
 struct mg_connection;
 struct mg_request_info;
 struct server;
+struct resource;
 
 enum method { M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS, M__MAX };
 
@@ -20,9 +21,10 @@ struct req {
     const struct mg_request_info *ri;
     struct server *srv;
     enum method method;
-    const char *path;  /* borrowed from civetweb, percent-decoded */
-    const char *query; /* raw query string or NULL */
-    long long id;      /* {id} of the route, 0 if none */
+    const char *path;           /* borrowed from civetweb, percent-decoded */
+    const char *query;          /* raw query string or NULL */
+    long long id;               /* {id} of the route, 0 if none */
+    const struct resource *res; /* the route's resource, for the shared handlers */
     char request_id[130];
     const char *cors_origin; /* the request's Origin if allowed, else NULL */
     struct principal who;

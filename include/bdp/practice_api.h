@@ -3,13 +3,12 @@
 #define BDP_PRACTICE_API_H
 
 #include "bdp/http.h"
+#include "bdp/resource.h"
+
+/* The shared handlers of resource.c serve it (router.c). */
+extern const struct resource practice_resource;
 
 void practice_api_list(struct req *r);
-void practice_api_create(struct req *r);
-void practice_api_get(struct req *r);
-void practice_api_replace(struct req *r);
-void practice_api_patch(struct req *r);
-void practice_api_delete(struct req *r);
 
 /* May who change the practice whose source is source? Partners only their
  * own; editors and admins all. false + 403. */

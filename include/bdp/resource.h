@@ -38,11 +38,12 @@ struct resource {
                       long long parent_id, struct problem *pb);
 };
 
-void resource_get(struct req *r, const struct resource *res);
-void resource_create(struct req *r, const struct resource *res);
-void resource_replace(struct req *r, const struct resource *res);
-void resource_patch(struct req *r, const struct resource *res);
-void resource_delete(struct req *r, const struct resource *res);
+/* Route handlers for r->res: the route table names them with the resource. */
+void resource_get(struct req *r);
+void resource_create(struct req *r);
+void resource_replace(struct req *r);
+void resource_patch(struct req *r);
+void resource_delete(struct req *r);
 
 /* Writes that only editors and admins may make (units, categories). */
 bool resource_editors_only(struct db_conn *c, const struct principal *who, json_t *current,

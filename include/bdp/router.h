@@ -10,7 +10,8 @@ struct route {
     enum method method;
     const char *pattern; /* segments; "{id}" matches a positive 32-bit integer */
     handler_fn handler;
-    bool takes_query; /* false: any query parameter is a 400 */
+    const struct resource *res; /* handed to the handler in req.res; may be NULL */
+    bool takes_query;           /* false: any query parameter is a 400 */
 };
 
 /* The route for method and path, with {id} in *id; NULL if none. Then

@@ -441,11 +441,10 @@ def drop():
     return _DROP
 
 
-@pytest.fixture(scope="session")
-def stack():
-    if not os.access(bdp_bin(), os.X_OK):
-        pytest.exit(f"{bdp_bin()} is not built (set BDP_BIN)", returncode=2)
-    s = Stack("main")
+def running_stack(name):
+    """Starts a Stack (its own PostgreSQL and bdp), yields it, tears it
+    down, also when starting failed half-way."""
+    s = Stack(name)
     try:
         s.start()
     except BaseException:
@@ -453,6 +452,13 @@ def stack():
         raise
     yield s
     s.teardown()
+
+
+@pytest.fixture(scope="session")
+def stack():
+    if not os.access(bdp_bin(), os.X_OK):
+        pytest.exit(f"{bdp_bin()} is not built (set BDP_BIN)", returncode=2)
+    yield from running_stack("main")
 
 
 @pytest.fixture(scope="session")

@@ -10,19 +10,12 @@ import time
 
 import pytest
 
-from conftest import Api, Stack, assert_problem, uniq
+from conftest import Api, assert_problem, running_stack, uniq
 
 
 @pytest.fixture(scope="module")
 def outage_stack():
-    s = Stack("outage")
-    try:
-        s.start()
-    except BaseException:
-        s.teardown()
-        raise
-    yield s
-    s.teardown()
+    yield from running_stack("outage")
 
 
 def post_practice(port, key, unit_id, title):

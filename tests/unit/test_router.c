@@ -19,35 +19,36 @@ static const struct {
     enum method m;
     const char *path;
     handler_fn handler;
+    const struct resource *res;
     long long id;
 } table[] = {
-    {M_GET, "/healthz", ops_healthz, 0},
-    {M_GET, "/readyz", ops_readyz, 0},
-    {M_GET, "/openapi.yaml", ops_openapi, 0},
-    {M_GET, "/v1/practices", practice_api_list, 0},
-    {M_POST, "/v1/practices", practice_api_create, 0},
-    {M_GET, "/v1/practices/7", practice_api_get, 7},
-    {M_PUT, "/v1/practices/8", practice_api_replace, 8},
-    {M_PATCH, "/v1/practices/9", practice_api_patch, 9},
-    {M_DELETE, "/v1/practices/10", practice_api_delete, 10},
-    {M_GET, "/v1/practices/11/contacts", contact_api_list, 11},
-    {M_POST, "/v1/practices/12/contacts", contact_api_create, 12},
-    {M_GET, "/v1/contacts/13", contact_api_get, 13},
-    {M_PUT, "/v1/contacts/14", contact_api_replace, 14},
-    {M_PATCH, "/v1/contacts/15", contact_api_patch, 15},
-    {M_DELETE, "/v1/contacts/16", contact_api_delete, 16},
-    {M_GET, "/v1/units", unit_api_list, 0},
-    {M_POST, "/v1/units", unit_api_create, 0},
-    {M_GET, "/v1/units/17", unit_api_get, 17},
-    {M_PUT, "/v1/units/18", unit_api_replace, 18},
-    {M_PATCH, "/v1/units/19", unit_api_patch, 19},
-    {M_DELETE, "/v1/units/20", unit_api_delete, 20},
-    {M_GET, "/v1/categories", category_api_list, 0},
-    {M_POST, "/v1/categories", category_api_create, 0},
-    {M_GET, "/v1/categories/21", category_api_get, 21},
-    {M_PUT, "/v1/categories/22", category_api_replace, 22},
-    {M_PATCH, "/v1/categories/23", category_api_patch, 23},
-    {M_DELETE, "/v1/categories/24", category_api_delete, 24},
+    {M_GET, "/healthz", ops_healthz, NULL, 0},
+    {M_GET, "/readyz", ops_readyz, NULL, 0},
+    {M_GET, "/openapi.yaml", ops_openapi, NULL, 0},
+    {M_GET, "/v1/practices", practice_api_list, NULL, 0},
+    {M_POST, "/v1/practices", resource_create, &practice_resource, 0},
+    {M_GET, "/v1/practices/7", resource_get, &practice_resource, 7},
+    {M_PUT, "/v1/practices/8", resource_replace, &practice_resource, 8},
+    {M_PATCH, "/v1/practices/9", resource_patch, &practice_resource, 9},
+    {M_DELETE, "/v1/practices/10", resource_delete, &practice_resource, 10},
+    {M_GET, "/v1/practices/11/contacts", contact_api_list, NULL, 11},
+    {M_POST, "/v1/practices/12/contacts", resource_create, &contact_resource, 12},
+    {M_GET, "/v1/contacts/13", resource_get, &contact_resource, 13},
+    {M_PUT, "/v1/contacts/14", resource_replace, &contact_resource, 14},
+    {M_PATCH, "/v1/contacts/15", resource_patch, &contact_resource, 15},
+    {M_DELETE, "/v1/contacts/16", resource_delete, &contact_resource, 16},
+    {M_GET, "/v1/units", unit_api_list, NULL, 0},
+    {M_POST, "/v1/units", resource_create, &unit_resource, 0},
+    {M_GET, "/v1/units/17", resource_get, &unit_resource, 17},
+    {M_PUT, "/v1/units/18", resource_replace, &unit_resource, 18},
+    {M_PATCH, "/v1/units/19", resource_patch, &unit_resource, 19},
+    {M_DELETE, "/v1/units/20", resource_delete, &unit_resource, 20},
+    {M_GET, "/v1/categories", category_api_list, NULL, 0},
+    {M_POST, "/v1/categories", resource_create, &category_resource, 0},
+    {M_GET, "/v1/categories/21", resource_get, &category_resource, 21},
+    {M_PUT, "/v1/categories/22", resource_replace, &category_resource, 22},
+    {M_PATCH, "/v1/categories/23", resource_patch, &category_resource, 23},
+    {M_DELETE, "/v1/categories/24", resource_delete, &category_resource, 24},
 };
 
 static void test_every_route(void)
@@ -62,6 +63,7 @@ static void test_every_route(void)
             continue;
         }
         CHECK(r->handler == table[i].handler);
+        CHECK(r->res == table[i].res);
         CHECK_INT(r->method, table[i].m);
         CHECK_INT(id, table[i].id);
         CHECK(allowed & BIT(table[i].m));
