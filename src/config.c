@@ -25,7 +25,9 @@ static const struct {
                                "a streaming replica for reads (optional)"},
     [CFG_LISTEN] = {"listen", "BDP_LISTEN", CT_STRING, "127.0.0.1:8080", 0, 0,
                     "address:port to serve on"},
-    [CFG_THREADS] = {"threads", "BDP_THREADS", CT_INT, "16", 1, 512, "HTTP worker threads"},
+    /* Each keep-alive connection holds a worker, and so does a long poll of
+     * the change feed: up to half of them may wait. */
+    [CFG_THREADS] = {"threads", "BDP_THREADS", CT_INT, "128", 2, 1024, "HTTP worker threads"},
     [CFG_CORS_ORIGINS] = {"cors-origins", "BDP_CORS_ORIGINS", CT_STRING, "", 0, 0,
                           "comma-separated origins allowed by CORS, or *"},
     [CFG_MAX_BODY_BYTES] = {"max-body-bytes", "BDP_MAX_BODY_BYTES", CT_INT, "1048576", 1024,
@@ -34,6 +36,10 @@ static const struct {
                        "database connections shared by the workers (0: cores + 1)"},
     [CFG_POOL_WAIT_MS] = {"pool-wait-ms", "BDP_POOL_WAIT_MS", CT_INT, "2000", 10, 60000,
                           "longest wait for a free connection before 503"},
+    [CFG_CHANGE_RETENTION_DAYS] = {"change-retention-days", "BDP_CHANGE_RETENTION_DAYS", CT_INT,
+                                   "90", 1, 36500, "days the change feed keeps its entries"},
+    [CFG_CHANGE_PURGE_SECONDS] = {"change-purge-seconds", "BDP_CHANGE_PURGE_SECONDS", CT_INT,
+                                  "3600", 1, 86400, "how often expired feed entries go"},
 };
 
 static bool set(struct config *cfg, int k, const char *value, char *err, size_t errlen)

@@ -104,3 +104,33 @@ bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
     buf_free(&b);
     return ok;
 }
+
+/* Digits only, 1..max of them, no leading zero (but "0" itself). */
+static bool decimal(const char *s, size_t n, size_t max)
+{
+    if (n == 0 || n > max || (s[0] == '0' && n > 1))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool cursor_decode_change(const char *cursor, char txid[24], long long *seq)
+{
+    struct buf b = BUF_INIT;
+    bool ok = base64url_decode(cursor, &b) && b.len > 4 && strlen(b.p) == b.len &&
+              strncmp(b.p, "c:", 2) == 0;
+    if (ok) {
+        const char *t = b.p + 2, *colon = strchr(t, ':');
+        ok = colon && decimal(t, (size_t)(colon - t), 20) &&
+             decimal(colon + 1, strlen(colon + 1), 18);
+        if (ok) {
+            memcpy(txid, t, (size_t)(colon - t));
+            txid[colon - t] = '\0';
+            *seq = atoll(colon + 1);
+        }
+    }
+    buf_free(&b);
+    return ok;
+}

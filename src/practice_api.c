@@ -97,3 +97,34 @@ out:
     buf_free(&items);
     buf_free(&next);
 }
+
+void practice_api_put_by_source(struct req *r)
+{
+    struct problem pb;
+    long long id = 0;
+    problem_init(&pb);
+    const char *source = r->names.value[0], *external_id = r->names.value[1];
+    struct db_conn *c = db_take(r->srv->primary, &pb);
+    bool ok = c && practice_store_find_by_source(c, source, external_id, &id, &pb);
+    db_give(c);
+    if (!ok) {
+        http_fail(r, &pb);
+        return;
+    }
+    r->res = &practice_resource;
+    r->preset_field[0] = "source";
+    r->preset_value[0] = source;
+    r->preset_field[1] = "external_id";
+    r->preset_value[1] = external_id;
+    if (id) {
+        r->id = id;
+        resource_replace(r);
+    } else if (http_header(r, "If-Match")) {
+        /* If-Match names a version of something that does not exist. */
+        problem_set(&pb, ERR_PRECONDITION_FAILED, "There is no practice %s/%s to match.", source,
+                    external_id);
+        http_fail(r, &pb);
+    } else {
+        resource_create(r);
+    }
+}

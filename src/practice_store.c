@@ -92,6 +92,9 @@ static const struct db_stmt st_list = {
 static const struct db_stmt st_count = {"practice_count",
                                         "SELECT count(*) FROM practice p" LIST_WHERE, 5};
 
+static const struct db_stmt st_find_by_source = {
+    "practice_find_by_source", "SELECT id FROM practice WHERE source = $1 AND external_id = $2", 2};
+
 static const struct db_constraint constraints[] = {
     {"practice_unit_id_fkey", ERR_VALIDATION, "unit_id", "names no existing unit"},
     {"practice_category_category_id_fkey", ERR_VALIDATION, "category_ids",
@@ -189,6 +192,21 @@ bool practice_store_list(struct db_conn *c, const struct practice_filter *f, str
         return false;
     }
     *total = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return true;
+}
+
+bool practice_store_find_by_source(struct db_conn *c, const char *source, const char *external_id,
+                                   long long *id, struct problem *pb)
+{
+    const char *params[] = {source, external_id};
+    struct db_err e;
+    PGresult *r = db_exec(c, &st_find_by_source, params, &e);
+    if (!r) {
+        db_err_problem(&e, pb);
+        return false;
+    }
+    *id = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     return true;
 }

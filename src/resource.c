@@ -136,6 +136,17 @@ static json_t *read_input(struct req *r, const char *const *types, struct proble
         http_read_body(r, r->srv->cfg->num[CFG_MAX_BODY_BYTES], &body, pb))
         in = jsonv_parse_object(buf_cstr(&body), body.len, pb);
     buf_free(&body);
+    for (int i = 0; in && i < 2 && r->preset_field[i]; i++) {
+        json_t *v = json_object_get(in, r->preset_field[i]);
+        if (!v || json_is_null(v))
+            json_object_set_new(in, r->preset_field[i], json_string(r->preset_value[i]));
+        else if (!json_is_string(v) || strcmp(json_string_value(v), r->preset_value[i]) != 0)
+            problem_field(pb, r->preset_field[i], "must be the same as in the path");
+    }
+    if (in && pb->kind) {
+        json_decref(in);
+        in = NULL;
+    }
     return in;
 }
 

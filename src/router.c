@@ -2,6 +2,7 @@
 #include "bdp/router.h"
 
 #include "bdp/category_api.h"
+#include "bdp/change_api.h"
 #include "bdp/contact_api.h"
 #include "bdp/ops_api.h"
 #include "bdp/practice_api.h"
@@ -14,6 +15,8 @@ static const struct route routes[] = {
     {M_GET, "/healthz", ops_healthz, NULL, false},
     {M_GET, "/readyz", ops_readyz, NULL, false},
     {M_GET, "/openapi.yaml", ops_openapi, NULL, false},
+    {M_GET, "/v1/changes", change_api_list, NULL, true},
+    {M_PUT, "/v1/sources/{name}/practices/{name}", practice_api_put_by_source, NULL, false},
     {M_GET, "/v1/practices", practice_api_list, NULL, true},
     {M_POST, "/v1/practices", resource_create, &practice_resource, false},
     {M_GET, "/v1/practices/{id}", resource_get, &practice_resource, false},
@@ -57,10 +60,20 @@ static bool match_id(const char *s, size_t n, long long *id)
     return true;
 }
 
-static bool match(const char *pattern, const char *path, long long *id)
+static bool match(const char *pattern, const char *path, long long *id, struct route_names *names)
 {
+    if (names)
+        names->n = 0;
     while (*pattern && *path) {
-        if (strncmp(pattern, "{id}", 4) == 0) {
+        if (strncmp(pattern, "{name}", 6) == 0) {
+            size_t n = strcspn(path, "/");
+            if (n == 0 || n > 200 || !names || names->n == ROUTE_MAX_NAMES)
+                return false;
+            memcpy(names->value[names->n], path, n);
+            names->value[names->n++][n] = '\0';
+            pattern += 6;
+            path += n;
+        } else if (strncmp(pattern, "{id}", 4) == 0) {
             size_t n = strcspn(path, "/");
             if (!match_id(path, n, id))
                 return false;
@@ -75,13 +88,21 @@ static bool match(const char *pattern, const char *path, long long *id)
 
 const struct route *router_find(enum method m, const char *path, long long *id, unsigned *allowed)
 {
+    struct route_names names;
+    return router_find_names(m, path, id, &names, allowed);
+}
+
+const struct route *router_find_names(enum method m, const char *path, long long *id,
+                                      struct route_names *names, unsigned *allowed)
+{
+    struct route_names scratch;
     enum method want = m == M_HEAD ? M_GET : m;
     const struct route *found = NULL;
     *allowed = 0;
     *id = 0;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         long long rid = 0;
-        if (!match(routes[i].pattern, path, &rid))
+        if (!match(routes[i].pattern, path, &rid, found ? &scratch : names))
             continue;
         *allowed |= 1u << routes[i].method;
         if (routes[i].method == M_GET)

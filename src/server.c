@@ -112,7 +112,7 @@ static int handle(struct mg_connection *conn, void *data)
         problem_set(&pb, allowed ? ERR_METHOD_NOT_ALLOWED : ERR_NOT_FOUND,
                     "%s is not a method of this API.", r.ri->request_method);
     } else {
-        route = router_find(r.method, r.path, &r.id, &allowed);
+        route = router_find_names(r.method, r.path, &r.id, &r.names, &allowed);
         if (!route && r.method != M_OPTIONS)
             problem_set(&pb, allowed ? ERR_METHOD_NOT_ALLOWED : ERR_NOT_FOUND,
                         allowed ? "%s is not allowed on %s." : "There is nothing at %s%s.",
@@ -205,12 +205,15 @@ int server_run(const struct config *cfg)
         log_msg("error", "cannot start: %d migration(s) pending; run `bdp migrate` first", pending);
         return 1;
     }
-    struct server srv = {cfg, NULL, NULL};
+    struct server srv = {cfg, NULL, NULL, NULL};
     int size = (int)cfg->num[CFG_POOL_SIZE], wait = (int)cfg->num[CFG_POOL_WAIT_MS];
     srv.primary = db_pool_new(cfg->str[CFG_DATABASE_URL], size, wait);
     srv.reader = *cfg->str[CFG_READ_DATABASE_URL]
                      ? db_pool_new(cfg->str[CFG_READ_DATABASE_URL], size, wait)
                      : srv.primary;
+
+    srv.feed = feed_start(cfg->str[CFG_DATABASE_URL], (int)cfg->num[CFG_CHANGE_RETENTION_DAYS],
+                          (int)cfg->num[CFG_CHANGE_PURGE_SECONDS], (int)cfg->num[CFG_THREADS] / 2);
 
     /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t set;
@@ -251,6 +254,7 @@ int server_run(const struct config *cfg)
     if (!ctx) {
         log_msg("error", "cannot listen on %s", cfg->str[CFG_LISTEN]);
         mg_exit_library();
+        feed_stop(srv.feed);
         if (srv.reader != srv.primary)
             db_pool_free(srv.reader);
         db_pool_free(srv.primary);
@@ -269,6 +273,7 @@ int server_run(const struct config *cfg)
         usleep(10000);
     mg_stop(ctx);
     mg_exit_library();
+    feed_stop(srv.feed);
     if (srv.reader != srv.primary)
         db_pool_free(srv.reader);
     db_pool_free(srv.primary);

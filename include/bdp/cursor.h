@@ -16,6 +16,11 @@ void cursor_encode_date_id(struct buf *out, const char *date, long long id);
 bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
     __attribute__((warn_unused_result));
 
+/* A change feed cursor: "c:<txid>:<seq>" (made in SQL by the feed query);
+ * txid (decimal, up to 20 digits) is copied into txid. */
+bool cursor_decode_change(const char *cursor, char txid[24], long long *seq)
+    __attribute__((warn_unused_result));
+
 /* base64url without padding; decode returns false for anything else. */
 void base64url_encode(struct buf *out, const unsigned char *data, size_t len);
 bool base64url_decode(const char *in, struct buf *out) __attribute__((warn_unused_result));

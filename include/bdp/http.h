@@ -14,6 +14,14 @@ struct mg_request_info;
 struct server;
 struct resource;
 
+#define ROUTE_MAX_NAMES 2
+
+/* The {name} segments of a matched path, in order. */
+struct route_names {
+    int n;
+    char value[ROUTE_MAX_NAMES][201];
+};
+
 enum method { M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS, M__MAX };
 
 struct req {
@@ -25,6 +33,9 @@ struct req {
     const char *query;          /* raw query string or NULL */
     long long id;               /* {id} of the route, 0 if none */
     const struct resource *res; /* the route's resource, for the shared handlers */
+    struct route_names names;   /* the route's {name} segments */
+    /* Fields a handler fixes from the path: the body must agree or omit them. */
+    const char *preset_field[2], *preset_value[2];
     char request_id[130];
     const char *cors_origin; /* the request's Origin if allowed, else NULL */
     struct principal who;

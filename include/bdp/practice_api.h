@@ -9,6 +9,9 @@
 extern const struct resource practice_resource;
 
 void practice_api_list(struct req *r);
+/* PUT /v1/sources/{source}/practices/{external_id}: replaces the practice
+ * with that pair, or creates it (201). */
+void practice_api_put_by_source(struct req *r);
 
 /* May who change the practice whose source is source? Partners only their
  * own; editors and admins all. false + 403. */

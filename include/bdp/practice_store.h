@@ -17,6 +17,11 @@ bool practice_store_remove(struct db_conn *c, long long id, int version, struct 
 bool practice_store_source(struct db_conn *c, long long id, bool with_private, char *out,
                            size_t outlen, struct problem *pb);
 
+/* The id of the practice with (source, external_id), 0 if none. */
+bool practice_store_find_by_source(struct db_conn *c, const char *source, const char *external_id,
+                                   long long *id, struct problem *pb)
+    __attribute__((warn_unused_result));
+
 /* Filters of the list; NULL = not filtered. */
 struct practice_filter {
     const char *unit_id, *status, *source, *external_id;

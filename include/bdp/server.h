@@ -5,11 +5,13 @@
 
 #include "bdp/config.h"
 #include "bdp/db.h"
+#include "bdp/feed.h"
 
 struct server {
     const struct config *cfg;
     struct db_pool *primary; /* writes, and reads without a replica */
     struct db_pool *reader;  /* reads: the replica, or primary */
+    struct feed *feed;       /* the change feed's listener and purger */
 };
 
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */

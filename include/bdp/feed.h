@@ -1,0 +1,27 @@
+/* The change feed's background: one connection that LISTENs for commits
+ * (waking long polls, which hold no connection while they wait) and purges
+ * entries past the retention. */
+#ifndef BDP_FEED_H
+#define BDP_FEED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct feed;
+
+/* new; starts the thread. conninfo is copied. max_waiters bounds
+ * feed_wait's concurrent callers. */
+struct feed *feed_start(const char *conninfo, int retention_days, int purge_seconds,
+                        int max_waiters);
+void feed_stop(struct feed *f); /* joins the thread and frees; safe with NULL */
+
+/* A number that changes whenever a change may have committed. */
+uint64_t feed_generation(struct feed *f);
+/* Takes a waiting place: false when max_waiters already wait. */
+bool feed_enter(struct feed *f) __attribute__((warn_unused_result));
+void feed_leave(struct feed *f);
+/* Waits until the generation differs from seen or timeout_ms passes;
+ * true if it moved. */
+bool feed_wait(struct feed *f, uint64_t seen, int timeout_ms);
+
+#endif
