@@ -18,13 +18,14 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* One look at the feed: 410 below the horizon, else a page (maybe empty). */
-static bool look(struct req *r, const char *txid, long long seq, int limit, struct buf *entries,
-                 int *n, struct buf *last, struct problem *pb)
+/* One look at the feed: a cursor below the horizon is 410 (reading from
+ * the start never is), else a page (maybe empty). */
+static bool look(struct req *r, bool from_start, const char *txid, long long seq, int limit,
+                 struct buf *entries, int *n, struct buf *last, struct problem *pb)
 {
     bool gone = false;
     struct db_conn *c = db_take(r->srv->reader, pb);
-    bool ok = c && change_store_gone(c, txid, seq, &gone, pb) &&
+    bool ok = c && (from_start || change_store_gone(c, txid, seq, &gone, pb)) &&
               (gone || change_store_page(c, txid, seq, limit, entries, n, last, pb));
     db_give(c);
     if (ok && gone)
@@ -69,7 +70,7 @@ void change_api_list(struct req *r)
     for (;;) {
         /* Read the generation first: a commit after it wakes the wait. */
         uint64_t seen = feed_generation(feed);
-        if (!look(r, txid, seq, (int)limit, &entries, &n, &last, &pb))
+        if (!look(r, !after, txid, seq, (int)limit, &entries, &n, &last, &pb))
             goto out;
         double left = deadline - now_ms();
         if (n > 0 || !waiting || left <= 0)

@@ -94,8 +94,9 @@ _UNSET = object()
 class Stack:
     """One PostgreSQL + one `bdp serve`, and a client for it."""
 
-    def __init__(self, name):
+    def __init__(self, name, env=None):
         self.name = name
+        self.extra_env = dict(env or {})  # extra environment for `bdp serve`
         self.tmp = tempfile.mkdtemp(prefix=f"bdp-api-{name}-")
         os.chmod(self.tmp, 0o755)
         self.pgdir = os.path.join(self.tmp, "pg")
@@ -172,7 +173,7 @@ class Stack:
     def start_bdp(self):
         self.port = free_port()
         self.stderr_file = open(self.stderr_path, "ab")
-        self.proc = self.spawn_serve(self.port, self.stderr_file)
+        self.proc = self.spawn_serve(self.port, self.stderr_file, env=self.extra_env or None)
         wait_healthy(self.port, self.proc, self.stderr_path)
 
     def start(self):
@@ -441,10 +442,11 @@ def drop():
     return _DROP
 
 
-def running_stack(name):
+def running_stack(name, env=None):
     """Starts a Stack (its own PostgreSQL and bdp), yields it, tears it
-    down, also when starting failed half-way."""
-    s = Stack(name)
+    down, also when starting failed half-way. env: extra environment for
+    `bdp serve` (e.g. BDP_CHANGE_PURGE_SECONDS)."""
+    s = Stack(name, env=env)
     try:
         s.start()
     except BaseException:
@@ -488,7 +490,7 @@ def _restart_dead_bdp(request):
 
 PROBLEM_KINDS = {
     400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-    405: "method-not-allowed", 409: "conflict", 412: "precondition-failed",
+    405: "method-not-allowed", 409: "conflict", 410: "gone", 412: "precondition-failed",
     413: "payload-too-large", 415: "unsupported-media-type", 422: "validation",
     503: "unavailable", 500: "internal",
 }
