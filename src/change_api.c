@@ -67,17 +67,19 @@ void change_api_list(struct req *r)
     double deadline = now_ms() + (double)wait * 1000;
     struct feed *feed = r->srv->feed;
     waiting = wait > 0 && feed_enter(feed);
+    /* Look, then sleep until a commit is announced. A commit behind an
+     * older open transaction is not visible yet: once one was announced,
+     * look again every 250 ms until something shows or the time is up. */
+    bool announced = false;
     for (;;) {
-        /* Read the generation first: a commit after it wakes the wait. */
-        uint64_t seen = feed_generation(feed);
+        uint64_t seen = feed_generation(feed); /* before looking: no commit slips by */
         if (!look(r, !after, txid, seq, (int)limit, &entries, &n, &last, &pb))
             goto out;
         double left = deadline - now_ms();
-        if (n > 0 || !waiting || left <= 0)
+        if (n > 0 || !waiting || left <= 0 || feed_closing(feed))
             break;
-        /* A commit behind an older open transaction is not visible yet:
-         * look again soon even without a new notification. */
-        feed_wait(feed, seen, left < 250 ? (int)left + 1 : 250);
+        int sleep_ms = announced && left > 250 ? 250 : (int)left + 1;
+        announced = feed_wait(feed, seen, sleep_ms) || announced;
     }
     buf_puts(&out, "{\"changes\":[");
     buf_append(&out, buf_cstr(&entries), entries.len);

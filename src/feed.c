@@ -144,14 +144,24 @@ struct feed *feed_start(const char *conninfo, int retention_days, int purge_seco
     return f;
 }
 
-void feed_stop(struct feed *f)
+void feed_close(struct feed *f)
 {
-    if (!f)
-        return;
     pthread_mutex_lock(&f->lock);
     f->stop = true;
     pthread_cond_broadcast(&f->moved);
     pthread_mutex_unlock(&f->lock);
+}
+
+bool feed_closing(struct feed *f)
+{
+    return stopping(f);
+}
+
+void feed_stop(struct feed *f)
+{
+    if (!f)
+        return;
+    feed_close(f);
     pthread_join(f->thread, NULL);
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->moved);

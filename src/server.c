@@ -267,6 +267,7 @@ int server_run(const struct config *cfg)
     sigwait(&set, &sig);
     log_msg("info", "signal %d: finishing %d request(s) in flight", sig, atomic_load(&in_flight));
     atomic_store(&draining, true);
+    feed_close(srv.feed); /* long polls answer now instead of at their end */
     /* civetweb stops reading bodies once mg_stop begins, so wait for the
      * requests in flight first (30 s at most: request_timeout_ms). */
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < 30000; waited += 10)

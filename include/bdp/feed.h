@@ -13,7 +13,10 @@ struct feed;
  * feed_wait's concurrent callers. */
 struct feed *feed_start(const char *conninfo, int retention_days, int purge_seconds,
                         int max_waiters);
-void feed_stop(struct feed *f); /* joins the thread and frees; safe with NULL */
+/* Wakes every waiter for good (shutdown): feed_closing turns true. */
+void feed_close(struct feed *f);
+bool feed_closing(struct feed *f);
+void feed_stop(struct feed *f); /* closes, joins the thread and frees; safe with NULL */
 
 /* A number that changes whenever a change may have committed. */
 uint64_t feed_generation(struct feed *f);

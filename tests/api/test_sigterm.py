@@ -111,3 +111,33 @@ def test_sigterm_with_concurrent_requests(stack, api, own_bdp):
         t.join(15)
     assert results == [201] * 4, results
     assert proc.wait(timeout=10) == 0
+
+
+def test_sigterm_answers_waiting_long_polls_at_once(stack, own_bdp):
+    """A long poll waiting for changes does not hold up shutdown: it gets its
+    (empty) answer and bdp exits well before the poll's wait would end."""
+    port, proc, _ = own_bdp
+    key = stack.keys["reader"]
+    first = stack.get("/v1/changes?limit=1000", role="reader")
+    assert first.status == 200, first
+    cursor = first.json["next_cursor"]
+    query = "/v1/changes?wait=60" + (f"&after={cursor}" if cursor else "")
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    try:
+        s.sendall((f"GET {query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   f"Authorization: Bearer {key}\r\nConnection: close\r\n\r\n").encode())
+        time.sleep(1.0)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        status, headers, rbody = read_http_response(s)
+        answered = time.monotonic() - started
+    finally:
+        s.close()
+    assert status == 200, (status, rbody[:300])
+    assert json.loads(rbody)["changes"] == []
+    assert answered < 5, f"the long poll was answered {answered:.1f} s after SIGTERM"
+    try:
+        rc = proc.wait(timeout=10)
+    except Exception:
+        pytest.fail("bdp did not exit within 10 s of SIGTERM with a long poll waiting")
+    assert rc == 0
