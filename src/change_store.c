@@ -11,28 +11,34 @@ static const struct db_stmt st_gone = {
     "change_gone", "SELECT ($1::xid8, $2::bigint) < (h.txid, h.seq) FROM change_horizon h", 2};
 
 /* data is the resource as a reader GETs it now: null once it is gone, so
- * an erased contact leaves nothing in the feed. */
+ * an erased contact leaves nothing in the feed. A page's practices are
+ * rendered together by practice_docs(). */
 static const struct db_stmt st_page = {
     "change_page",
-    "SELECT json_build_object("
-    "  'cursor', translate(rtrim(encode(convert_to('c:' || c.txid || ':' || c.seq, 'UTF8'),"
-    "    'base64'), '='), '+/', '-_'),"
-    "  'resource', c.resource, 'id', c.resource_id, 'op', c.op, 'version', c.version,"
-    "  'at', rfc3339(c.at),"
-    "  'data', CASE WHEN c.op = 'delete' THEN NULL"
-    "    WHEN c.resource = 'practice' THEN"
-    "      (SELECT practice_json(p, true) FROM practice p WHERE p.id = c.resource_id)"
-    "    WHEN c.resource = 'unit' THEN (SELECT unit_json(u) FROM unit u WHERE u.id = c.resource_id)"
-    "    WHEN c.resource = 'category' THEN"
-    "      (SELECT category_json(g) FROM category g WHERE g.id = c.resource_id)"
-    "    WHEN c.resource = 'contact' THEN"
-    "      (SELECT contact_json(k) FROM contact k WHERE k.id = c.resource_id) END),"
-    " translate(rtrim(encode(convert_to('c:' || c.txid || ':' || c.seq, 'UTF8'), 'base64'),"
-    "   '='), '+/', '-_')"
-    " FROM change c"
-    " WHERE (c.txid, c.seq) > ($1::xid8, $2::bigint)"
-    "   AND c.txid < pg_snapshot_xmin(pg_current_snapshot())"
-    " ORDER BY c.txid, c.seq LIMIT $3::int",
+    "WITH page AS ("
+    "  SELECT c.seq, c.txid, c.resource, c.resource_id, c.op, c.version, c.at FROM change c"
+    "  WHERE (c.txid, c.seq) > ($1::xid8, $2::bigint)"
+    "    AND c.txid < pg_snapshot_xmin(pg_current_snapshot())"
+    "  ORDER BY c.txid, c.seq LIMIT $3::int),"
+    " docs AS (SELECT d.id, d.doc FROM practice_docs(ARRAY(SELECT DISTINCT resource_id FROM page"
+    "  WHERE resource = 'practice' AND op = 'upsert'), true) d),"
+    " cur AS (SELECT page.*, translate(rtrim(encode(convert_to('c:' || page.txid || ':' ||"
+    "  page.seq, 'UTF8'), 'base64'), '='), '+/', '-_') AS cursor FROM page)"
+    " SELECT json_build_object("
+    "  'cursor', cur.cursor, 'resource', cur.resource, 'id', cur.resource_id, 'op', cur.op,"
+    "  'version', cur.version, 'at', rfc3339(cur.at),"
+    "  'data', CASE WHEN cur.op = 'delete' THEN NULL"
+    "    WHEN cur.resource = 'practice' THEN docs.doc"
+    "    WHEN cur.resource = 'unit' THEN"
+    "      (SELECT unit_json(u) FROM unit u WHERE u.id = cur.resource_id)"
+    "    WHEN cur.resource = 'category' THEN"
+    "      (SELECT category_json(g) FROM category g WHERE g.id = cur.resource_id)"
+    "    WHEN cur.resource = 'contact' THEN"
+    "      (SELECT contact_json(k) FROM contact k WHERE k.id = cur.resource_id) END),"
+    "  cur.cursor"
+    " FROM cur LEFT JOIN docs ON cur.resource = 'practice' AND cur.op = 'upsert'"
+    "  AND docs.id = cur.resource_id"
+    " ORDER BY cur.txid, cur.seq",
     3};
 
 bool change_store_gone(struct db_conn *c, const char *txid, long long seq, bool *gone,
