@@ -143,8 +143,11 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- The NOTIFY wakes the feed's long polls; it is delivered at commit and
+-- folded to one per transaction.
 CREATE FUNCTION record_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_notify('bdp_change', '');
     IF TG_OP = 'DELETE' THEN
         INSERT INTO change (resource, resource_id, op, version)
         VALUES (TG_ARGV[0], OLD.id, 'delete', OLD.version + 1);

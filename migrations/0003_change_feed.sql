@@ -1,6 +1,5 @@
 -- The change feed: a horizon below which entries were purged (a cursor
--- under it answers 410), and a notification on every change so waiting
--- partners wake at commit.
+-- under it answers 410), the purge, and set-based rendering for its pages.
 
 CREATE TABLE change_horizon (
     one  boolean PRIMARY KEY DEFAULT true CHECK (one),
@@ -8,20 +7,6 @@ CREATE TABLE change_horizon (
     seq  bigint NOT NULL DEFAULT 0
 );
 INSERT INTO change_horizon DEFAULT VALUES;
-
--- NOTIFY is delivered at commit and folded to one per transaction.
-CREATE OR REPLACE FUNCTION record_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('bdp_change', '');
-    IF TG_OP = 'DELETE' THEN
-        INSERT INTO change (resource, resource_id, op, version)
-        VALUES (TG_ARGV[0], OLD.id, 'delete', OLD.version + 1);
-        RETURN OLD;
-    END IF;
-    INSERT INTO change (resource, resource_id, op, version)
-    VALUES (TG_ARGV[0], NEW.id, 'upsert', NEW.version);
-    RETURN NEW;
-END $$;
 
 -- Purges entries older than the retention; the horizon becomes the newest
 -- purged (txid, seq), and a cursor below it has missed entries.

@@ -2,6 +2,8 @@
  * wait on the feed thread without holding a database connection. */
 #include "bdp/change_api.h"
 
+#include "bdp/clock.h"
+
 #include "bdp/change_store.h"
 #include "bdp/cursor.h"
 #include "bdp/feed.h"
@@ -10,13 +12,6 @@
 
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* One look at the feed: a cursor below the horizon is 410 (reading from
  * the start never is), else a page (maybe empty). */
@@ -64,7 +59,7 @@ void change_api_list(struct req *r)
     if (after)
         buf_puts(&last, after);
 
-    double deadline = now_ms() + (double)wait * 1000;
+    double deadline = clock_ms() + (double)wait * 1000;
     struct feed *feed = r->srv->feed;
     waiting = wait > 0 && feed_enter(feed);
     /* Look, then sleep until a commit is announced. A commit behind an
@@ -75,7 +70,7 @@ void change_api_list(struct req *r)
         uint64_t seen = feed_generation(feed); /* before looking: no commit slips by */
         if (!look(r, !after, txid, seq, (int)limit, &entries, &n, &last, &pb))
             goto out;
-        double left = deadline - now_ms();
+        double left = deadline - clock_ms();
         if (n > 0 || !waiting || left <= 0 || feed_closing(feed))
             break;
         int sleep_ms = announced && left > 250 ? 250 : (int)left + 1;

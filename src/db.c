@@ -2,6 +2,8 @@
  * reconnection with back-off. */
 #include "bdp/db.h"
 
+#include "bdp/clock.h"
+
 #include "bdp/buf.h"
 #include "bdp/log.h"
 
@@ -31,13 +33,6 @@ struct db_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
 {
@@ -107,14 +102,14 @@ static bool ensure_connected(struct db_conn *c)
     if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
         return true;
     drop(c);
-    double t = now_s();
+    double t = clock_ms() / 1e3;
     if (t < c->retry_at)
         return false;
     char err[256];
     c->pg = db_connect_once(c->pool->conninfo, err, sizeof err);
     if (!c->pg) {
         c->backoff = c->backoff ? (c->backoff * 2 > 2.0 ? 2.0 : c->backoff * 2) : 0.1;
-        c->retry_at = now_s() + c->backoff;
+        c->retry_at = clock_ms() / 1e3 + c->backoff;
         log_msg("warn", "database connection failed: %s", err);
         return false;
     }
@@ -125,14 +120,7 @@ static bool ensure_connected(struct db_conn *c)
 
 struct db_conn *db_take(struct db_pool *p, struct problem *pb)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += p->wait_ms / 1000;
-    deadline.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_deadline(p->wait_ms);
     pthread_mutex_lock(&p->lock);
     while (p->n_idle == 0) {
         if (pthread_cond_timedwait(&p->freed, &p->lock, &deadline) == ETIMEDOUT && p->n_idle == 0) {

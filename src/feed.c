@@ -3,6 +3,8 @@
  * have been missed), and purge expired entries now and then. */
 #include "bdp/feed.h"
 
+#include "bdp/clock.h"
+
 #include "bdp/buf.h"
 #include "bdp/db.h"
 #include "bdp/log.h"
@@ -23,13 +25,6 @@ struct feed {
     pthread_mutex_t lock;
     pthread_cond_t moved;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void bump(struct feed *f)
 {
@@ -85,20 +80,20 @@ static void *run(void *arg)
     double next_purge = 0, retry_at = 0;
     while (!stopping(f)) {
         if (!pg) {
-            if (now_s() < retry_at) {
+            if (clock_ms() / 1e3 < retry_at) {
                 struct timespec pause = {0, 100000000};
                 nanosleep(&pause, NULL);
                 continue;
             }
             if (!(pg = listen_conn(f))) {
-                retry_at = now_s() + 1;
+                retry_at = clock_ms() / 1e3 + 1;
                 continue;
             }
             bump(f); /* a commit may have gone by while we were away */
         }
-        if (now_s() >= next_purge) {
+        if (clock_ms() / 1e3 >= next_purge) {
             purge(f, pg);
-            next_purge = now_s() + f->purge_seconds;
+            next_purge = clock_ms() / 1e3 + f->purge_seconds;
         }
         struct pollfd p = {PQsocket(pg), POLLIN, 0};
         int n = poll(&p, 1, 200);
@@ -196,14 +191,7 @@ void feed_leave(struct feed *f)
 
 bool feed_wait(struct feed *f, uint64_t seen, int timeout_ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = clock_deadline(timeout_ms);
     pthread_mutex_lock(&f->lock);
     while (f->generation == seen && !f->stop)
         if (pthread_cond_timedwait(&f->moved, &f->lock, &deadline) == ETIMEDOUT)

@@ -2,6 +2,8 @@
  * route, log), and draining on SIGTERM. */
 #include "bdp/server.h"
 
+#include "bdp/clock.h"
+
 #include "bdp/log.h"
 #include "bdp/migrate.h"
 #include "bdp/query.h"
@@ -16,13 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void set_request_id(struct req *r)
 {
@@ -89,7 +84,7 @@ static int handle(struct mg_connection *conn, void *data)
     struct problem pb;
     unsigned allowed = 0;
     problem_init(&pb);
-    r.t0 = now_ms();
+    r.t0 = clock_ms();
     r.conn = conn;
     r.srv = data;
     r.ri = mg_get_request_info(conn);
@@ -145,7 +140,7 @@ static int handle(struct mg_connection *conn, void *data)
         problem_set(&pb, ERR_INTERNAL, "The request was not answered.");
     if (!r.sent)
         http_send_problem(&r, &pb);
-    log_request(r.request_id, r.ri->request_method, r.path, r.status, now_ms() - r.t0,
+    log_request(r.request_id, r.ri->request_method, r.path, r.status, clock_ms() - r.t0,
                 r.who.name[0] ? r.who.name : NULL);
     buf_free(&r.headers);
     atomic_fetch_sub(&in_flight, 1);
