@@ -77,14 +77,11 @@ bool auth_resolve(struct db_pool *pool, const char *authorization, struct princi
     struct db_conn *c = db_take(pool, pb);
     if (!c)
         return false;
-    struct db_err e;
     const char *params[] = {key};
-    PGresult *r = db_exec(c, &st_lookup, params, &e);
+    PGresult *r = db_query(c, &st_lookup, params, NULL, pb);
     db_give(c);
-    if (!r) {
-        db_err_problem(&e, pb);
+    if (!r)
         return false;
-    }
     bool found = PQntuples(r) == 1;
     if (found) {
         snprintf(who->name, sizeof who->name, "%s", PQgetvalue(r, 0, 0));

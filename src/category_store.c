@@ -100,12 +100,9 @@ bool category_store_parent_ok(struct db_conn *c, const char *parent_id, long lon
     char selfs[24];
     snprintf(selfs, sizeof selfs, "%lld", self);
     const char *params[] = {parent_id, selfs};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_parent_ok, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_parent_ok, params, NULL, pb);
+    if (!r)
         return false;
-    }
     int verdict = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     if (verdict == 1)

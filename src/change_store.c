@@ -47,12 +47,9 @@ bool change_store_gone(struct db_conn *c, const char *txid, long long seq, bool 
     char seqs[24];
     snprintf(seqs, sizeof seqs, "%lld", seq);
     const char *params[] = {txid, seqs};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_gone, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_gone, params, NULL, pb);
+    if (!r)
         return false;
-    }
     *gone = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     return true;
@@ -65,12 +62,9 @@ bool change_store_page(struct db_conn *c, const char *txid, long long seq, int l
     snprintf(seqs, sizeof seqs, "%lld", seq);
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[] = {txid, seqs, lim};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_page, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_page, params, NULL, pb);
+    if (!r)
         return false;
-    }
     *n = PQntuples(r);
     for (int i = 0; i < *n; i++) {
         if (i)

@@ -250,10 +250,20 @@ void db_err_problem(const struct db_err *e, struct problem *pb)
 
 void db_err_map(const struct db_err *e, const struct db_constraint *map, struct problem *pb)
 {
-    for (; map->constraint; map++)
+    for (; map && map->constraint; map++)
         if (strcmp(map->constraint, e->constraint) == 0) {
             problem_kind_field(pb, map->kind, map->field, "%s", map->message);
             return;
         }
     db_err_problem(e, pb);
+}
+
+PGresult *db_query(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                   const struct db_constraint *map, struct problem *pb)
+{
+    struct db_err e;
+    PGresult *r = db_exec(c, st, params, &e);
+    if (!r)
+        db_err_map(&e, map, pb);
+    return r;
 }

@@ -24,18 +24,16 @@ static const struct db_stmt st_save = {
 enum idem_outcome idempotency_claim(struct db_conn *c, const char *principal, const char *key,
                                     const char *request, struct idem_reply *out, struct problem *pb)
 {
-    struct db_err e;
     const char *params[] = {principal, key, request};
-    PGresult *r = db_exec(c, &st_claim, params, &e);
+    PGresult *r = db_query(c, &st_claim, params, NULL, pb);
     if (!r)
-        goto fail;
+        return IDEM_ERROR;
     int claimed = PQntuples(r);
     PQclear(r);
     if (claimed)
         return IDEM_NEW;
-    r = db_exec(c, &st_find, params, &e);
-    if (!r)
-        goto fail;
+    if (!(r = db_query(c, &st_find, params, NULL, pb)))
+        return IDEM_ERROR;
     enum idem_outcome o = IDEM_MISMATCH;
     if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0 && !PQgetisnull(r, 0, 1)) {
         o = IDEM_REPLAY;
@@ -45,9 +43,6 @@ enum idem_outcome idempotency_claim(struct db_conn *c, const char *principal, co
     }
     PQclear(r);
     return o;
-fail:
-    db_err_problem(&e, pb);
-    return IDEM_ERROR;
 }
 
 bool idempotency_save(struct db_conn *c, const char *principal, const char *key, int status,
@@ -56,12 +51,9 @@ bool idempotency_save(struct db_conn *c, const char *principal, const char *key,
     char st[8];
     snprintf(st, sizeof st, "%d", status);
     const char *params[] = {principal, key, st, location, body};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_save, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_save, params, NULL, pb);
+    if (!r)
         return false;
-    }
     PQclear(r);
     return true;
 }

@@ -146,12 +146,9 @@ bool practice_store_source(struct db_conn *c, long long id, bool with_private, c
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     const char *params[] = {ids, with_private ? "true" : "false"};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_source, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_source, params, NULL, pb);
+    if (!r)
         return false;
-    }
     bool found = PQntuples(r) == 1;
     if (found)
         snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
@@ -175,22 +172,17 @@ bool practice_store_list(struct db_conn *c, const struct practice_filter *f, str
                             lim,
                             f->after_date,
                             f->after_date ? after : NULL};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_list, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_list, params, NULL, pb);
+    if (!r)
         return false;
-    }
     store_items(r, f->limit, items);
     if (PQntuples(r) > f->limit && f->limit > 0)
         cursor_encode_date_id(next_cursor, PQgetvalue(r, f->limit - 1, 1),
                               atoll(PQgetvalue(r, f->limit - 1, 2)));
     PQclear(r);
-    r = db_exec(c, &st_count, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    r = db_query(c, &st_count, params, NULL, pb);
+    if (!r)
         return false;
-    }
     *total = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return true;
@@ -200,12 +192,9 @@ bool practice_store_find_by_source(struct db_conn *c, const char *source, const 
                                    long long *id, struct problem *pb)
 {
     const char *params[] = {source, external_id};
-    struct db_err e;
-    PGresult *r = db_exec(c, &st_find_by_source, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, &st_find_by_source, params, NULL, pb);
+    if (!r)
         return false;
-    }
     *id = PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     return true;

@@ -13,12 +13,9 @@ bool store_render(struct db_conn *c, const struct db_stmt *st, const char *what,
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     const char *params[] = {ids, with_private ? "true" : "false"};
-    struct db_err e;
-    PGresult *r = db_exec(c, st, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, st, params, NULL, pb);
+    if (!r)
         return false;
-    }
     bool found = PQntuples(r) == 1;
     if (found) {
         out->version = atoi(PQgetvalue(r, 0, 0));
@@ -34,12 +31,9 @@ bool store_render(struct db_conn *c, const struct db_stmt *st, const char *what,
 bool store_insert(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                   const struct db_constraint *map, long long *id, struct problem *pb)
 {
-    struct db_err e;
-    PGresult *r = db_exec(c, st, params, &e);
-    if (!r) {
-        db_err_map(&e, map, pb);
+    PGresult *r = db_query(c, st, params, map, pb);
+    if (!r)
         return false;
-    }
     bool ok = PQntuples(r) == 1;
     if (ok)
         *id = atoll(PQgetvalue(r, 0, 0));
@@ -52,12 +46,9 @@ bool store_insert(struct db_conn *c, const struct db_stmt *st, const char *const
 bool store_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                 const struct db_constraint *map, struct problem *pb)
 {
-    struct db_err e;
-    PGresult *r = db_exec(c, st, params, &e);
-    if (!r) {
-        db_err_map(&e, map, pb);
+    PGresult *r = db_query(c, st, params, map, pb);
+    if (!r)
         return false;
-    }
     PQclear(r);
     return true;
 }
@@ -65,12 +56,9 @@ bool store_exec(struct db_conn *c, const struct db_stmt *st, const char *const *
 bool store_versioned(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                      const struct db_constraint *map, const char *what, struct problem *pb)
 {
-    struct db_err e;
-    PGresult *r = db_exec(c, st, params, &e);
-    if (!r) {
-        db_err_map(&e, map, pb);
+    PGresult *r = db_query(c, st, params, map, pb);
+    if (!r)
         return false;
-    }
     bool moved = atoi(PQcmdTuples(r)) == 0;
     PQclear(r);
     if (moved)
@@ -105,20 +93,15 @@ bool store_page_by_id(struct db_conn *c, const struct db_stmt *st, const struct 
                       const char *const *params, int limit, struct buf *items,
                       struct buf *next_cursor, long long *total, struct problem *pb)
 {
-    struct db_err e;
-    PGresult *r = db_exec(c, st, params, &e);
-    if (!r) {
-        db_err_problem(&e, pb);
+    PGresult *r = db_query(c, st, params, NULL, pb);
+    if (!r)
         return false;
-    }
     store_items(r, limit, items);
     if (PQntuples(r) > limit && limit > 0)
         cursor_encode_id(next_cursor, atoll(PQgetvalue(r, limit - 1, 1)));
     PQclear(r);
-    if (!(r = db_exec(c, count, params, &e))) {
-        db_err_problem(&e, pb);
+    if (!(r = db_query(c, count, params, NULL, pb)))
         return false;
-    }
     *total = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return true;

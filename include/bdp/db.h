@@ -60,6 +60,13 @@ struct db_constraint {
  * constraint) becomes its field error. */
 void db_err_map(const struct db_err *e, const struct db_constraint *map, struct problem *pb);
 
+/* db_exec that reports failure as a problem: a constraint in map (may be
+ * NULL) becomes its field error, anything else as db_err_problem. Returns
+ * the result (caller PQclears) or NULL with pb set. */
+PGresult *db_query(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                   const struct db_constraint *map, struct problem *pb)
+    __attribute__((warn_unused_result));
+
 /* One connection outside any pool, for the command line. NULL + message. */
 PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen);
 
