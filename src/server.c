@@ -19,10 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The prefix of generated request ids, set before any worker runs. */
+static unsigned long long boot;
+
 static void set_request_id(struct req *r)
 {
     static atomic_ullong counter;
-    static unsigned long long boot;
     const char *given = http_header(r, "X-Request-Id");
     size_t n = given ? strlen(given) : 0;
     bool ok = n > 0 && n <= 128;
@@ -33,8 +35,6 @@ static void set_request_id(struct req *r)
         memcpy(r->request_id, given, n + 1);
         return;
     }
-    if (!boot)
-        boot = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     snprintf(r->request_id, sizeof r->request_id, "%012llx-%06llx", boot & 0xffffffffffffULL,
              (unsigned long long)atomic_fetch_add(&counter, 1) & 0xffffff);
 }
@@ -241,6 +241,7 @@ int server_run(const struct config *cfg)
                           "access_control_allow_methods",
                           "",
                           NULL};
+    boot = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     mg_init_library(0);
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
