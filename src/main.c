@@ -1,7 +1,8 @@
-/* argv -> subcommand: serve, migrate, key create, key revoke. */
+/* argv -> subcommand: serve, migrate, key create, key revoke, legacy. */
 #include "bdp/auth.h"
 #include "bdp/buf.h"
 #include "bdp/config.h"
+#include "bdp/legacy.h"
 #include "bdp/migrate.h"
 #include "bdp/server.h"
 
@@ -18,7 +19,8 @@ static void usage(FILE *out)
           "  migrate                                 apply pending migrations\n"
           "  key create --name N --role R [--source S]\n"
           "                                          print a new API key once, on stdout\n"
-          "  key revoke --name N                     revoke a key\n\n"
+          "  key revoke --name N                     revoke a key\n"
+          "  legacy FILE...                          old site's pages as NDJSON records\n\n"
           "options (each also an environment variable; flags win):\n",
           out);
     config_usage(out);
@@ -90,6 +92,8 @@ int main(int argc, char **argv)
                                  arg(argc - i - 1, argv + i + 1, "--source"));
         else if (!name || !role)
             fprintf(stderr, "bdp: key create needs --name and --role\n");
+    } else if (strcmp(cmd, "legacy") == 0) {
+        rc = legacy_run(argc - i, argv + i);
     } else if (strcmp(cmd, "key") == 0 && i < argc && strcmp(argv[i], "revoke") == 0) {
         static const char *const names[] = {"--name", NULL};
         const char *name = arg(argc - i - 1, argv + i + 1, "--name");
