@@ -32,6 +32,8 @@ static const struct {
                           "comma-separated origins allowed by CORS, or *"},
     [CFG_MAX_BODY_BYTES] = {"max-body-bytes", "BDP_MAX_BODY_BYTES", CT_INT, "1048576", 1024,
                             1LL << 40, "largest request body accepted (413 above)"},
+    [CFG_MAX_BULK_BYTES] = {"max-bulk-bytes", "BDP_MAX_BULK_BYTES", CT_INT, "1073741824", 1024,
+                            1LL << 44, "largest bulk upload accepted (413 above)"},
     [CFG_POOL_SIZE] = {"pool-size", "BDP_POOL_SIZE", CT_INT, "0", 0, 64,
                        "database connections shared by the workers (0: cores + 1)"},
     [CFG_POOL_WAIT_MS] = {"pool-wait-ms", "BDP_POOL_WAIT_MS", CT_INT, "2000", 10, 60000,

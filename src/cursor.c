@@ -26,7 +26,7 @@ void base64url_encode(struct buf *out, const unsigned char *data, size_t len)
 bool base64url_decode(const char *in, struct buf *out)
 {
     size_t n = strlen(in);
-    if (n % 4 == 1 || n > 512)
+    if (n % 4 == 1 || n > 16384) /* a title cursor holds a title: 500 characters */
         return false;
     unsigned v = 0;
     int bits = 0;
@@ -103,6 +103,36 @@ bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
     }
     buf_free(&b);
     return ok;
+}
+
+void cursor_encode_key(struct buf *out, char kind, const char *key, long long id)
+{
+    struct buf text = BUF_INIT;
+    buf_printf(&text, "%c:%lld:%s", kind, id, key);
+    encode_text(out, buf_cstr(&text));
+    buf_free(&text);
+}
+
+bool cursor_decode_key(const char *cursor, char kind, struct buf *key, long long *id)
+{
+    struct buf b = BUF_INIT;
+    bool ok = base64url_decode(cursor, &b) && b.len > 4 && strlen(b.p) == b.len && b.p[0] == kind &&
+              b.p[1] == ':';
+    const char *colon = ok ? strchr(b.p + 2, ':') : NULL;
+    if (colon) {
+        char idtext[16];
+        size_t n = (size_t)(colon - (b.p + 2));
+        ok = n > 0 && n < sizeof idtext;
+        if (ok) {
+            memcpy(idtext, b.p + 2, n);
+            idtext[n] = '\0';
+            ok = parse_id(idtext, id);
+        }
+        if (ok)
+            buf_puts(key, colon + 1);
+    }
+    buf_free(&b);
+    return ok && colon;
 }
 
 /* Digits only, 1..max of them, no leading zero (but "0" itself). */

@@ -115,6 +115,9 @@ static bool ensure_connected(struct db_conn *c)
     }
     c->backoff = 0;
     c->retry_at = 0;
+    /* A backend loads the Polish dictionary on first use (about 0.35 s):
+     * pay it here, not in the first search that lands on this connection. */
+    PQclear(PQexec(c->pg, "SELECT ts_lexize('bdp_ispell', 'dom')"));
     return true;
 }
 
@@ -266,4 +269,71 @@ PGresult *db_query(struct db_conn *c, const struct db_stmt *st, const char *cons
     if (!r)
         db_err_map(&e, map, pb);
     return r;
+}
+
+PGresult *db_query_text(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                        struct problem *pb)
+{
+    struct db_err e;
+    if (!c->pg) {
+        fill_err(c, NULL, &e);
+        db_err_problem(&e, pb);
+        return NULL;
+    }
+    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+        return r;
+    fill_err(c, r, &e);
+    PQclear(r);
+    db_err_problem(&e, pb);
+    return NULL;
+}
+
+/* Cancels what runs on c and reads until the connection is idle again. */
+static void cancel_and_drain(struct db_conn *c)
+{
+    char err[256];
+    PGcancel *cancel = PQgetCancel(c->pg);
+    if (cancel) {
+        PQcancel(cancel, err, sizeof err);
+        PQfreeCancel(cancel);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c->pg)))
+        PQclear(r);
+}
+
+bool db_stream(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+               bool (*row)(void *ctx, const PGresult *r), void *ctx, struct problem *pb)
+{
+    struct db_err e;
+    if (!c->pg || !PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(c->pg)) {
+        if (c->pg)
+            cancel_and_drain(c);
+        fill_err(c, NULL, &e);
+        db_err_problem(&e, pb);
+        return false;
+    }
+    PGresult *r;
+    bool ok = true;
+    while ((r = PQgetResult(c->pg))) {
+        ExecStatusType s = PQresultStatus(r);
+        if (s == PGRES_SINGLE_TUPLE) {
+            if (!row(ctx, r)) {
+                PQclear(r);
+                cancel_and_drain(c);
+                return false;
+            }
+        } else if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+            fill_err(c, r, &e);
+            db_err_problem(&e, pb);
+            ok = false;
+        }
+        PQclear(r);
+        if (!c->pg)
+            break;
+    }
+    return ok;
 }

@@ -99,7 +99,7 @@ bool jsonv_date_valid(const char *s)
     return d <= days[m - 1] + (m == 2 && leap);
 }
 
-static size_t utf8_chars(const char *s)
+size_t jsonv_chars(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)
@@ -107,7 +107,7 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-static bool blank(const char *s)
+bool jsonv_blank(const char *s)
 {
     for (; *s; s++)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
@@ -131,9 +131,9 @@ static const char *type_word(enum jv_type t)
 static void check_string(const char *s, const struct jv_field *f, const char *path,
                          struct problem *pb)
 {
-    size_t n = utf8_chars(s);
+    size_t n = jsonv_chars(s);
     long long max = f->max ? f->max : 10000;
-    if (f->min > 0 && blank(s))
+    if (f->min > 0 && jsonv_blank(s))
         problem_field(pb, path, "must not be empty");
     else if ((long long)n > max)
         problem_field(pb, path, "must be at most %lld characters", max);

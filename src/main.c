@@ -1,7 +1,8 @@
-/* argv -> subcommand: serve, migrate, key create, key revoke, legacy. */
+/* argv -> subcommand: serve, migrate, key create, key revoke, import, legacy. */
 #include "bdp/auth.h"
 #include "bdp/buf.h"
 #include "bdp/config.h"
+#include "bdp/import.h"
 #include "bdp/legacy.h"
 #include "bdp/migrate.h"
 #include "bdp/server.h"
@@ -20,6 +21,9 @@ static void usage(FILE *out)
           "  key create --name N --role R [--source S]\n"
           "                                          print a new API key once, on stdout\n"
           "  key revoke --name N                     revoke a key\n"
+          "  import [--mode atomic|partial] [--dry-run] [--resource practices|units|categories]\n"
+          "         FILE...                          NDJSON, JSON, CSV, TERC CSV or .txt pages\n"
+          "                                          through the bulk upload, with progress\n"
           "  legacy FILE...                          old site's pages as NDJSON records\n\n"
           "options (each also an environment variable; flags win):\n",
           out);
@@ -57,6 +61,40 @@ static bool known_args(int argc, char **argv, const char *const *names)
     return true;
 }
 
+/* import's own flags, then its files. */
+static int import_command(const struct config *cfg, int argc, char **argv)
+{
+    bool atomic = true, dry_run = false;
+    enum bulk_kind kind = BULK_PRACTICES;
+    int i = 0;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : "";
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(argv[i], "--dry-run") == 0) {
+            dry_run = true;
+        } else if (strcmp(argv[i], "--mode") == 0 &&
+                   (strcmp(v, "atomic") == 0 || strcmp(v, "partial") == 0)) {
+            atomic = strcmp(argv[++i], "atomic") == 0;
+        } else if (strcmp(argv[i], "--resource") == 0) {
+            int k = 0;
+            while (k < BULK_KIND__MAX && strcmp(bulk_kind_names[k], v) != 0)
+                k++;
+            if (k == BULK_KIND__MAX) {
+                fprintf(stderr, "bdp import: --resource is practices, units or categories\n");
+                return 2;
+            }
+            kind = (enum bulk_kind)k;
+            i++;
+        } else {
+            fprintf(stderr, "bdp import: unexpected argument \"%s\" (see bdp --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    return import_run(cfg->str[CFG_DATABASE_URL], argc - i, argv + i, atomic, dry_run, kind);
+}
+
 int main(int argc, char **argv)
 {
     json_set_alloc_funcs(xmalloc, free);
@@ -92,6 +130,8 @@ int main(int argc, char **argv)
                                  arg(argc - i - 1, argv + i + 1, "--source"));
         else if (!name || !role)
             fprintf(stderr, "bdp: key create needs --name and --role\n");
+    } else if (strcmp(cmd, "import") == 0) {
+        rc = import_command(&cfg, argc - i, argv + i);
     } else if (strcmp(cmd, "legacy") == 0) {
         rc = legacy_run(argc - i, argv + i);
     } else if (strcmp(cmd, "key") == 0 && i < argc && strcmp(argv[i], "revoke") == 0) {

@@ -1,10 +1,8 @@
 /* HTTP <-> domain for practices: the shared resource flow plus the list. */
 #include "bdp/practice_api.h"
 
-#include "bdp/cursor.h"
 #include "bdp/practice_json.h"
 #include "bdp/practice_store.h"
-#include "bdp/query.h"
 #include "bdp/resource.h"
 #include "bdp/server.h"
 
@@ -50,53 +48,6 @@ const struct resource practice_resource = {
     .remove = practice_store_remove,
     .authorize = authorize,
 };
-
-void practice_api_list(struct req *r)
-{
-    static const char *const allowed[] = {"unit_id", "status", "source", "external_id",
-                                          "limit",   "cursor", NULL};
-    struct problem pb;
-    struct query q;
-    struct buf items = BUF_INIT, next = BUF_INIT;
-    struct practice_filter f = {0};
-    struct db_conn *c = NULL;
-    long long limit, unit_id, total = 0;
-    const char *status;
-    char date[11];
-    problem_init(&pb);
-
-    if (!query_parse(&q, r->query, allowed, &pb) ||
-        !query_int(&q, "limit", 1, 200, 20, &limit, &pb) ||
-        !query_int(&q, "unit_id", 1, 2147483647, 0, &unit_id, &pb) ||
-        !query_enum(&q, "status", practice_statuses, &status, &pb))
-        goto out;
-    f.unit_id = query_get(&q, "unit_id");
-    f.status = status;
-    f.source = query_get(&q, "source");
-    f.external_id = query_get(&q, "external_id");
-    f.with_private = auth_sees_private(&r->who);
-    f.limit = (int)limit;
-    const char *cursor = query_get(&q, "cursor");
-    if (cursor) {
-        if (!cursor_decode_date_id(cursor, date, &f.after_id)) {
-            problem_kind_field(&pb, ERR_BAD_REQUEST, "cursor", "is not a cursor of this list");
-            goto out;
-        }
-        f.after_date = date;
-    }
-    if (!(c = db_take(r->srv->reader, &pb)) ||
-        !practice_store_list(c, &f, &items, &next, &total, &pb))
-        goto out;
-    db_give(c);
-    c = NULL;
-    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total);
-out:
-    db_give(c);
-    http_fail(r, &pb);
-    query_cleanup(&q);
-    buf_free(&items);
-    buf_free(&next);
-}
 
 void practice_api_put_by_source(struct req *r)
 {

@@ -2,7 +2,6 @@
  * database; writes take the record's text parameters. */
 #include "bdp/practice_store.h"
 
-#include "bdp/cursor.h"
 #include "bdp/practice_json.h"
 #include "bdp/store.h"
 
@@ -77,21 +76,6 @@ static const struct db_stmt st_source = {
     "WHERE id = $1::int AND (status = 'published' OR $2::boolean)",
     2};
 
-#define LIST_WHERE                                                                                 \
-    " WHERE ($1::int IS NULL OR p.unit_id = $1::int) AND ($2::text IS NULL OR p.status = $2)"      \
-    " AND ($3::text IS NULL OR p.source = $3) AND ($4::text IS NULL OR p.external_id = $4)"        \
-    " AND (p.status = 'published' OR $5::boolean)"
-
-static const struct db_stmt st_list = {
-    "practice_list",
-    "SELECT practice_json(p, $5::boolean), p.entered_on, p.id FROM practice p" LIST_WHERE
-    " AND ($7::date IS NULL OR (p.entered_on, p.id) < ($7::date, $8::int))"
-    " ORDER BY p.entered_on DESC, p.id DESC LIMIT $6::int",
-    8};
-
-static const struct db_stmt st_count = {"practice_count",
-                                        "SELECT count(*) FROM practice p" LIST_WHERE, 5};
-
 static const struct db_stmt st_find_by_source = {
     "practice_find_by_source", "SELECT id FROM practice WHERE source = $1 AND external_id = $2", 2};
 
@@ -156,36 +140,6 @@ bool practice_store_source(struct db_conn *c, long long id, bool with_private, c
         problem_set(pb, ERR_NOT_FOUND, "There is no practice %lld.", id);
     PQclear(r);
     return found;
-}
-
-bool practice_store_list(struct db_conn *c, const struct practice_filter *f, struct buf *items,
-                         struct buf *next_cursor, long long *total, struct problem *pb)
-{
-    char lim[16], after[24];
-    snprintf(lim, sizeof lim, "%d", f->limit + 1);
-    snprintf(after, sizeof after, "%lld", f->after_id);
-    const char *params[] = {f->unit_id,
-                            f->status,
-                            f->source,
-                            f->external_id,
-                            f->with_private ? "true" : "false",
-                            lim,
-                            f->after_date,
-                            f->after_date ? after : NULL};
-    PGresult *r = db_query(c, &st_list, params, NULL, pb);
-    if (!r)
-        return false;
-    store_items(r, f->limit, items);
-    if (PQntuples(r) > f->limit && f->limit > 0)
-        cursor_encode_date_id(next_cursor, PQgetvalue(r, f->limit - 1, 1),
-                              atoll(PQgetvalue(r, f->limit - 1, 2)));
-    PQclear(r);
-    r = db_query(c, &st_count, params, NULL, pb);
-    if (!r)
-        return false;
-    *total = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return true;
 }
 
 bool practice_store_find_by_source(struct db_conn *c, const char *source, const char *external_id,

@@ -396,7 +396,7 @@ out:
 }
 
 void resource_send_list(struct req *r, const struct query *q, const char *items,
-                        const char *next_cursor, long long total)
+                        const char *next_cursor, long long total, const char *extra)
 {
     struct buf b = BUF_INIT, next_query = BUF_INIT;
     buf_printf(&b, "{\"items\":%s,\"next_cursor\":", items);
@@ -410,7 +410,7 @@ void resource_send_list(struct req *r, const struct query *q, const char *items,
     } else {
         buf_puts(&b, "null");
     }
-    buf_printf(&b, ",\"total\":%lld}", total);
+    buf_printf(&b, ",\"total\":%lld%s%s}", total, extra ? "," : "", extra ? extra : "");
     http_send_json(r, 200, b.p, b.len);
     buf_free(&b);
     buf_free(&next_query);

@@ -1,11 +1,13 @@
 /* The one route table and the matching of a path against it. */
 #include "bdp/router.h"
 
+#include "bdp/bulk_api.h"
 #include "bdp/category_api.h"
 #include "bdp/change_api.h"
 #include "bdp/contact_api.h"
 #include "bdp/ops_api.h"
 #include "bdp/practice_api.h"
+#include "bdp/search_api.h"
 #include "bdp/unit_api.h"
 
 #include <stdio.h>
@@ -17,7 +19,9 @@ static const struct route routes[] = {
     {M_GET, "/openapi.yaml", ops_openapi, NULL, false},
     {M_GET, "/v1/changes", change_api_list, NULL, true},
     {M_PUT, "/v1/sources/{name}/practices/{name}", practice_api_put_by_source, NULL, false},
-    {M_GET, "/v1/practices", practice_api_list, NULL, true},
+    {M_GET, "/v1/practices", search_api_list, NULL, true},
+    {M_GET, "/v1/stats", search_api_stats, NULL, false},
+    {M_POST, "/v1/bulk/{name}", bulk_api_upload, NULL, true},
     {M_POST, "/v1/practices", resource_create, &practice_resource, false},
     {M_GET, "/v1/practices/{id}", resource_get, &practice_resource, false},
     {M_PUT, "/v1/practices/{id}", resource_replace, &practice_resource, false},

@@ -4,6 +4,7 @@
 
 #include "bdp/clock.h"
 
+#include "bdp/indexer.h"
 #include "bdp/log.h"
 #include "bdp/migrate.h"
 #include "bdp/query.h"
@@ -18,6 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Practices the search indexer takes a transaction. */
+#define INDEX_BATCH 200
 
 /* The prefix of generated request ids, set before any worker runs. */
 static unsigned long long boot;
@@ -209,6 +213,7 @@ int server_run(const struct config *cfg)
 
     srv.feed = feed_start(cfg->str[CFG_DATABASE_URL], (int)cfg->num[CFG_CHANGE_RETENTION_DAYS],
                           (int)cfg->num[CFG_CHANGE_PURGE_SECONDS], (int)cfg->num[CFG_THREADS] / 2);
+    struct indexer *indexer = indexer_start(cfg->str[CFG_DATABASE_URL], srv.feed, INDEX_BATCH);
 
     /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t set;
@@ -250,6 +255,7 @@ int server_run(const struct config *cfg)
     if (!ctx) {
         log_msg("error", "cannot listen on %s", cfg->str[CFG_LISTEN]);
         mg_exit_library();
+        indexer_stop(indexer);
         feed_stop(srv.feed);
         if (srv.reader != srv.primary)
             db_pool_free(srv.reader);
@@ -270,6 +276,7 @@ int server_run(const struct config *cfg)
         usleep(10000);
     mg_stop(ctx);
     mg_exit_library();
+    indexer_stop(indexer);
     feed_stop(srv.feed);
     if (srv.reader != srv.primary)
         db_pool_free(srv.reader);

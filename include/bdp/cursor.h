@@ -16,6 +16,13 @@ void cursor_encode_date_id(struct buf *out, const char *date, long long id);
 bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
     __attribute__((warn_unused_result));
 
+/* Cursor after the row with this sort key (any text without NUL) and id,
+ * for the list kind (one letter); decode fills key (caller frees) and
+ * fails for another kind. The caller checks the key's form. */
+void cursor_encode_key(struct buf *out, char kind, const char *key, long long id);
+bool cursor_decode_key(const char *cursor, char kind, struct buf *key, long long *id)
+    __attribute__((warn_unused_result));
+
 /* A change feed cursor: "c:<txid>:<seq>" (made in SQL by the feed query);
  * txid (decimal, up to 20 digits) is copied into txid. */
 bool cursor_decode_change(const char *cursor, char txid[24], long long *seq)

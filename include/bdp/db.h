@@ -68,6 +68,19 @@ PGresult *db_query(struct db_conn *c, const struct db_stmt *st, const char *cons
     __attribute__((warn_unused_result));
 
 /* One connection outside any pool, for the command line. NULL + message. */
+/* A statement built for this request (not prepared: planned with its
+ * values), failure reported as a problem. */
+PGresult *db_query_text(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+                        struct problem *pb) __attribute__((warn_unused_result));
+
+/* Runs sql and hands each row to row as it arrives (libpq's single-row
+ * mode), so memory stays flat however many rows come. When row returns
+ * false the statement is cancelled and db_stream returns false with pb
+ * untouched; a database failure returns false with pb set. */
+bool db_stream(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+               bool (*row)(void *ctx, const PGresult *r), void *ctx, struct problem *pb)
+    __attribute__((warn_unused_result));
+
 PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen);
 
 #endif

@@ -58,6 +58,12 @@ void http_add_header(struct req *r, const char *name, const char *fmt, ...)
  * false with pb set (413, 400) otherwise. */
 bool http_read_body(struct req *r, long long limit, struct buf *out, struct problem *pb)
     __attribute__((warn_unused_result));
+/* Reads the body in chunks, handing each to sink, within limit bytes:
+ * false with pb set (413, 400) otherwise; true also when sink returned
+ * false (it stopped the reading). Memory: one chunk. */
+bool http_read_stream(struct req *r, long long limit,
+                      bool (*sink)(void *ctx, const char *data, size_t len), void *ctx,
+                      struct problem *pb) __attribute__((warn_unused_result));
 /* Checks the request's Content-Type against a NULL-terminated list of media
  * types (parameters ignored); false with pb set to 415. */
 bool http_content_type_is(struct req *r, const char *const *types, struct problem *pb)
@@ -65,6 +71,25 @@ bool http_content_type_is(struct req *r, const char *const *types, struct proble
 
 /* Sends status with the body (may be NULL for none) and the added headers. */
 void http_send(struct req *r, int status, const char *content_type, const char *body, size_t len);
+/* A response of unknown length, written as it is made: chunked to
+ * HTTP/1.1 clients, closed after to HTTP/1.0 ones. Writes gather into
+ * chunks of about HTTP_STREAM_CHUNK bytes. */
+#define HTTP_STREAM_CHUNK 65536
+struct http_stream {
+    struct req *r;
+    struct buf pending;
+    bool chunked, failed;
+};
+/* Sends 200 with content_type and the added headers. */
+void http_stream_start(struct req *r, struct http_stream *st, const char *content_type);
+/* false once the client is gone (or for HEAD): stop producing. */
+bool http_stream_write(struct http_stream *st, const char *data, size_t len);
+void http_stream_end(struct http_stream *st); /* ends the body, frees st */
+
+/* The index in types (NULL-ended media types) that Accept prefers, 0 for
+ * none or a wildcard; -1 if Accept names none of them (406). */
+int http_accept(struct req *r, const char *const *types);
+
 void http_send_json(struct req *r, int status, const char *json, size_t len);
 /* Sends pb as application/problem+json with its status and extra headers
  * (Allow is added by the caller; Retry-After and WWW-Authenticate here). */

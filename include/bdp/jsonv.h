@@ -75,5 +75,9 @@ json_t *jsonv_merge_patch(json_t *target, json_t *patch);
 
 bool jsonv_utf8_valid(const char *s, size_t len);
 bool jsonv_date_valid(const char *s);
+/* UTF-8 characters in s (valid UTF-8). */
+size_t jsonv_chars(const char *s);
+/* Only spaces, tabs and line breaks (or nothing). */
+bool jsonv_blank(const char *s);
 
 #endif

@@ -8,7 +8,6 @@
 /* The shared handlers of resource.c serve it (router.c). */
 extern const struct resource practice_resource;
 
-void practice_api_list(struct req *r);
 /* PUT /v1/sources/{source}/practices/{external_id}: replaces the practice
  * with that pair, or creates it (201). */
 void practice_api_put_by_source(struct req *r);

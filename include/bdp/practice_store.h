@@ -22,17 +22,4 @@ bool practice_store_find_by_source(struct db_conn *c, const char *source, const 
                                    long long *id, struct problem *pb)
     __attribute__((warn_unused_result));
 
-/* Filters of the list; NULL = not filtered. */
-struct practice_filter {
-    const char *unit_id, *status, *source, *external_id;
-    bool with_private;
-    int limit;
-    const char *after_date; /* cursor: entered_on and id of the last row seen */
-    long long after_id;
-};
-
-/* items: a JSON array; next_cursor set when more rows follow. */
-bool practice_store_list(struct db_conn *c, const struct practice_filter *f, struct buf *items,
-                         struct buf *next_cursor, long long *total, struct problem *pb);
-
 #endif

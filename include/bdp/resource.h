@@ -55,10 +55,11 @@ struct query;
  * after_id ("" if none). false + 400 naming the parameter. */
 bool resource_list_start(struct req *r, struct query *q, const char *const *allowed, int *limit,
                          char after_id[24], struct problem *pb) __attribute__((warn_unused_result));
-/* Sends {items, next_cursor, total}; with a next cursor also the Link header
- * to the same query with that cursor. items: a JSON array text. */
+/* Sends {items, next_cursor, total[, extra]}; with a next cursor also the
+ * Link header to the same query with that cursor. items: a JSON array
+ * text; extra (may be NULL): further members, e.g. "facets":{...}. */
 void resource_send_list(struct req *r, const struct query *q, const char *items,
-                        const char *next_cursor, long long total);
+                        const char *next_cursor, long long total, const char *extra);
 
 void doc_cleanup(struct doc *d);
 

@@ -5,6 +5,7 @@
 #include "bdp/contact_api.h"
 #include "bdp/ops_api.h"
 #include "bdp/practice_api.h"
+#include "bdp/search_api.h"
 #include "bdp/router.h"
 #include "bdp/unit_api.h"
 
@@ -25,7 +26,8 @@ static const struct {
     {M_GET, "/healthz", ops_healthz, NULL, 0},
     {M_GET, "/readyz", ops_readyz, NULL, 0},
     {M_GET, "/openapi.yaml", ops_openapi, NULL, 0},
-    {M_GET, "/v1/practices", practice_api_list, NULL, 0},
+    {M_GET, "/v1/practices", search_api_list, NULL, 0},
+    {M_GET, "/v1/stats", search_api_stats, NULL, 0},
     {M_POST, "/v1/practices", resource_create, &practice_resource, 0},
     {M_GET, "/v1/practices/7", resource_get, &practice_resource, 7},
     {M_PUT, "/v1/practices/8", resource_replace, &practice_resource, 8},

@@ -1,0 +1,50 @@
+/* SQL for search: a struct search becomes one query over practice_search
+ * (migrations/0004), planned with its values. */
+#ifndef BDP_SEARCH_STORE_H
+#define BDP_SEARCH_STORE_H
+
+#include "bdp/db.h"
+#include "bdp/search.h"
+
+/* What a search needs from the database before it runs: the category's
+ * id and the query as a tsquery (search_query), so that the statements
+ * that follow are planned with them as values. */
+struct search_resolved {
+    const char *category_id; /* NULL or id */
+    const char *tsquery;     /* NULL or the tsquery's text */
+    char id[16];
+    struct buf tsq;
+};
+
+/* Fills r for s: false + 400 naming "category" if it names none. r must be
+ * search_resolved_cleanup'ed. */
+bool search_store_resolve(struct db_conn *c, const struct search *s, struct search_resolved *r,
+                          struct problem *pb) __attribute__((warn_unused_result));
+void search_resolved_cleanup(struct search_resolved *r);
+
+/* One page: items, a JSON array of the documents (each with "highlight"
+ * when s->q is set), and next_cursor when more rows follow. */
+bool search_store_page(struct db_conn *c, const struct search *s, const struct search_resolved *res,
+                       struct buf *items, struct buf *next_cursor, struct problem *pb)
+    __attribute__((warn_unused_result));
+
+/* The number of matches and, for each facet in s->facets, its values with
+ * their counts over every match: appends "voivodeship":[{"value":..,
+ * "count":..}, ...] and so on, comma-separated, to facets. areas_only counts category areas only
+ * (the statistics). */
+bool search_store_counts(struct db_conn *c, const struct search *s,
+                         const struct search_resolved *res, bool areas_only, long long *total,
+                         struct buf *facets, struct problem *pb)
+    __attribute__((warn_unused_result));
+
+/* Every match in order, one row at a time: NDJSON hands row one field,
+ * the document; CSV hands search_csv_columns' fields. row returns false
+ * to stop. */
+enum search_export { EXPORT_NDJSON, EXPORT_CSV };
+extern const char *const search_csv_columns[]; /* NULL-ended */
+bool search_store_export(struct db_conn *c, const struct search *s,
+                         const struct search_resolved *res, enum search_export format,
+                         bool (*row)(void *ctx, const char *const *fields, int n), void *ctx,
+                         struct problem *pb) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,214 @@
+/* One bulk upload: parse, check, write in batches, report. */
+#include "bdp/bulk.h"
+
+#include "bdp/bulk_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void add_error(struct bulk *b, long line, const char *field, const char *message)
+{
+    if (b->n_errors >= BULK_MAX_ERRORS)
+        return;
+    buf_printf(&b->errors, "%s{\"line\":%ld,\"field\":", b->n_errors ? "," : "", line);
+    if (field)
+        buf_json_str(&b->errors, field);
+    else
+        buf_puts(&b->errors, "null");
+    buf_puts(&b->errors, ",\"message\":");
+    buf_json_str(&b->errors, message);
+    buf_puts(&b->errors, "}");
+    b->n_errors++;
+}
+
+void bulk_refuse(struct bulk *b, long line, const char *field, const char *why)
+{
+    b->received++;
+    b->failed++;
+    add_error(b, line, field, why);
+}
+
+static void on_row(void *ctx, long line, const char *outcome, const char *field,
+                   const char *message)
+{
+    struct bulk *b = ctx;
+    if (strcmp(outcome, "created") == 0) {
+        b->created++;
+    } else if (strcmp(outcome, "updated") == 0) {
+        b->updated++;
+    } else if (strcmp(outcome, "unchanged") == 0) {
+        b->unchanged++;
+    } else {
+        b->failed++;
+        add_error(b, line, field, message ? message : "was refused");
+    }
+}
+
+/* The line a batch record was given ("n", added by on_record). */
+static long record_line(const char *json)
+{
+    json_t *rec = json_loads(json, 0, NULL);
+    long line = (long)json_integer_value(json_object_get(rec, "n"));
+    json_decref(rec);
+    return line;
+}
+
+/* Writes the waiting records. A batch the database refuses as a whole is
+ * written again a record at a time, so that the record at fault is named
+ * and, in partial mode, the others still go in. false once the database
+ * is gone. */
+static bool flush(struct bulk *b)
+{
+    if (b->batch_n == 0)
+        return true;
+    struct buf json = BUF_INIT;
+    struct problem pb;
+    buf_puts(&json, "[");
+    for (int i = 0; i < b->batch_n; i++) {
+        buf_puts(&json, i ? "," : "");
+        buf_puts(&json, b->batch[i]);
+    }
+    buf_puts(&json, "]");
+    problem_init(&pb);
+    bool ok = bulk_store_batch(b->c, b->kind, buf_cstr(&json), on_row, b, &pb);
+    for (int i = 0; !ok && pb.kind != ERR_UNAVAILABLE && i < b->batch_n; i++) {
+        buf_reset(&json);
+        buf_printf(&json, "[%s]", b->batch[i]);
+        problem_init(&pb);
+        if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), on_row, b, &pb) &&
+            pb.kind != ERR_UNAVAILABLE) {
+            b->failed++;
+            add_error(b, record_line(b->batch[i]), NULL, pb.detail);
+        }
+    }
+    if (pb.kind == ERR_UNAVAILABLE)
+        b->fatal = pb;
+    for (int i = 0; i < b->batch_n; i++)
+        free(b->batch[i]);
+    b->batch_n = 0;
+    buf_free(&json);
+    return b->fatal.kind == ERR_NONE;
+}
+
+/* A partner writes its own source only: a record naming none gets it. */
+static bool own_source(struct bulk *b, json_t *rec, long line)
+{
+    if (!b->source || b->kind != BULK_PRACTICES)
+        return true;
+    json_t *src = json_object_get(rec, "source");
+    if (!src || json_is_null(src)) {
+        json_object_set_new(rec, "source", json_string(b->source));
+        return true;
+    }
+    if (json_is_string(src) && strcmp(json_string_value(src), b->source) == 0)
+        return true;
+    if (!b->foreign_line)
+        b->foreign_line = line;
+    struct buf why = BUF_INIT;
+    buf_printf(&why, "is another source's: this key writes only source \"%s\"", b->source);
+    add_error(b, line, "source", buf_cstr(&why));
+    buf_free(&why);
+    return false;
+}
+
+static bool on_record(void *ctx, json_t *rec, long line, const char *field, const char *why)
+{
+    struct bulk *b = ctx;
+    struct problem pb;
+    if (!rec) {
+        bulk_refuse(b, line, field, why);
+        return true;
+    }
+    b->received++;
+    problem_init(&pb);
+    if (!own_source(b, rec, line)) {
+        b->failed++;
+    } else if (!bulk_json_check(b->kind, rec, &pb)) {
+        b->failed++;
+        for (int i = 0; i < pb.n_errors; i++)
+            add_error(b, line, pb.errors[i].field, pb.errors[i].message);
+        if (!pb.n_errors)
+            add_error(b, line, NULL, pb.detail);
+    } else {
+        json_object_set_new(rec, "n", json_integer(line));
+        b->batch[b->batch_n++] = json_dumps(rec, JSON_COMPACT);
+    }
+    json_decref(rec);
+    return b->batch_n < BULK_BATCH || flush(b);
+}
+
+bool bulk_start(struct bulk *b, struct db_conn *c, enum bulk_kind kind, enum bulk_format format,
+                bool atomic, bool dry_run, const char *source, struct problem *pb)
+{
+    *b = (struct bulk){.kind = kind,
+                       .atomic = atomic,
+                       .dry_run = dry_run,
+                       .source = source,
+                       .c = c,
+                       .errors = BUF_INIT};
+    problem_init(&b->fatal);
+    if (!bulk_store_begin(c, pb))
+        return false;
+    b->batch = xmalloc(BULK_BATCH * sizeof *b->batch);
+    b->parser = bulk_parser_new(
+        format, format == BULK_CSV || format == BULK_CSV_OR_TERC ? bulk_json_columns(kind) : NULL,
+        on_record, b);
+    return true;
+}
+
+bool bulk_feed(struct bulk *b, const char *data, size_t len)
+{
+    return bulk_parser_feed(b->parser, data, len) && b->fatal.kind == ERR_NONE;
+}
+
+enum bulk_outcome bulk_finish(struct bulk *b, bool abandon, struct problem *pb)
+{
+    if (!abandon && b->fatal.kind == ERR_NONE && !bulk_parser_end(b->parser) &&
+        bulk_parser_error(b->parser))
+        problem_set(&b->fatal, ERR_BAD_REQUEST, "The body cannot be read: %s",
+                    bulk_parser_error(b->parser));
+    if (!abandon && b->fatal.kind == ERR_NONE)
+        flush(b);
+    enum bulk_outcome out = BULK_DONE;
+    if (b->fatal.kind != ERR_NONE || abandon)
+        out = BULK_FAILED;
+    else if (b->foreign_line)
+        out = BULK_FORBIDDEN;
+    else if (b->atomic && b->failed)
+        out = BULK_REJECTED;
+    if (out == BULK_REJECTED || out == BULK_FORBIDDEN)
+        b->created = b->updated = b->unchanged = 0; /* nothing was written */
+    bool commit = out == BULK_DONE && !b->dry_run;
+    struct problem end;
+    problem_init(&end);
+    if (!bulk_store_end(b->c, commit, &end) && commit) {
+        b->fatal = end;
+        out = BULK_FAILED;
+    }
+    if (out == BULK_FAILED)
+        *pb = b->fatal;
+    return out;
+}
+
+void bulk_report(const struct bulk *b, struct buf *out)
+{
+    buf_printf(out,
+               "{\"received\":%ld,\"created\":%ld,\"updated\":%ld,\"unchanged\":%ld,"
+               "\"failed\":%ld,\"dry_run\":%s,\"errors\":[",
+               b->received, b->created, b->updated, b->unchanged, b->failed,
+               b->dry_run ? "true" : "false");
+    buf_append(out, b->errors.p, b->errors.len);
+    buf_puts(out, "]}");
+}
+
+void bulk_cleanup(struct bulk *b)
+{
+    for (int i = 0; i < b->batch_n; i++)
+        free(b->batch[i]);
+    free(b->batch);
+    b->batch = NULL;
+    b->batch_n = 0;
+    bulk_parser_free(b->parser);
+    b->parser = NULL;
+    buf_free(&b->errors);
+}

@@ -1,0 +1,52 @@
+/* SQL for bulk uploads: each batch is one call of its kind's function,
+ * under a savepoint so that a failing batch leaves the others standing. */
+#include "bdp/bulk_store.h"
+
+#include <stdlib.h>
+
+static const struct db_stmt st_batch[BULK_KIND__MAX] = {
+    [BULK_PRACTICES] = {"bulk_practices", "SELECT * FROM bulk_practices($1::jsonb)", 1},
+    [BULK_UNITS] = {"bulk_units", "SELECT * FROM bulk_units($1::jsonb)", 1},
+    [BULK_CATEGORIES] = {"bulk_categories", "SELECT * FROM bulk_categories($1::jsonb)", 1},
+};
+
+static bool command(struct db_conn *c, const char *sql, struct problem *pb)
+{
+    struct db_err e;
+    if (db_command(c, sql, &e))
+        return true;
+    db_err_problem(&e, pb);
+    return false;
+}
+
+bool bulk_store_begin(struct db_conn *c, struct problem *pb)
+{
+    return command(c, "BEGIN", pb);
+}
+
+bool bulk_store_end(struct db_conn *c, bool commit, struct problem *pb)
+{
+    return command(c, commit ? "COMMIT" : "ROLLBACK", pb);
+}
+
+bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bulk_row_fn row,
+                      void *ctx, struct problem *pb)
+{
+    if (!command(c, "SAVEPOINT bulk_batch", pb))
+        return false;
+    const char *params[] = {batch};
+    PGresult *r = db_query(c, &st_batch[kind], params, NULL, pb);
+    if (!r) {
+        struct problem ignored;
+        problem_init(&ignored);
+        if (!command(c, "ROLLBACK TO SAVEPOINT bulk_batch", &ignored))
+            problem_set(pb, ERR_UNAVAILABLE, "The database is unavailable; try again shortly.");
+        return false;
+    }
+    for (int i = 0; i < PQntuples(r); i++)
+        row(ctx, atol(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1),
+            PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+            PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4));
+    PQclear(r);
+    return command(c, "RELEASE SAVEPOINT bulk_batch", pb);
+}

@@ -1,0 +1,157 @@
+/* HTTP <-> search: parameters in, a page, an export or statistics out. */
+#include "bdp/search_api.h"
+
+#include "bdp/log.h"
+#include "bdp/resource.h"
+#include "bdp/search_store.h"
+#include "bdp/server.h"
+
+#include <string.h>
+
+enum format { FORMAT_JSON, FORMAT_CSV, FORMAT_NDJSON };
+static const char *const formats[] = {"application/json", "text/csv", "application/x-ndjson", NULL};
+
+struct export
+{
+    struct http_stream st;
+    enum format format;
+    struct buf line;
+};
+
+/* RFC 4180: quoted when it holds a comma, quote or line break. */
+static void csv_field(struct buf *b, const char *v)
+{
+    if (!v)
+        return;
+    if (!strpbrk(v, ",\"\r\n")) {
+        buf_puts(b, v);
+        return;
+    }
+    buf_puts(b, "\"");
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            buf_puts(b, "\"\"");
+        else
+            buf_append(b, p, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+static void csv_line(struct buf *b, const char *const *fields, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, ",");
+        csv_field(b, fields[i]);
+    }
+    buf_puts(b, "\r\n");
+}
+
+static bool export_row(void *ctx, const char *const *fields, int n)
+{
+    struct export *e = ctx;
+    buf_reset(&e->line);
+    if (e->format == FORMAT_CSV) {
+        csv_line(&e->line, fields, n);
+    } else {
+        buf_puts(&e->line, fields[0]);
+        buf_puts(&e->line, "\n");
+    }
+    return http_stream_write(&e->st, e->line.p, e->line.len);
+}
+
+/* Streams every match; once the 200 is out, a failure can only cut the
+ * body short (the log says so). */
+static void export(struct req *r, struct db_conn *c, const struct search *s,
+                   const struct search_resolved *res, enum format format)
+{
+    struct export e = {.format = format, .line = BUF_INIT};
+    struct problem pb;
+    problem_init(&pb);
+    http_add_header(r, "Vary", "Accept");
+    http_stream_start(r, &e.st,
+                      format == FORMAT_CSV ? "text/csv; charset=utf-8" : "application/x-ndjson");
+    if (format == FORMAT_CSV) {
+        int n = 0;
+        while (search_csv_columns[n])
+            n++;
+        csv_line(&e.line, search_csv_columns, n);
+        http_stream_write(&e.st, e.line.p, e.line.len);
+    }
+    if (r->method != M_HEAD &&
+        !search_store_export(c, s, res, format == FORMAT_CSV ? EXPORT_CSV : EXPORT_NDJSON,
+                             export_row, &e, &pb) &&
+        pb.kind)
+        log_msg("error", "export of %s cut short: %s", r->path, pb.detail);
+    http_stream_end(&e.st);
+    buf_free(&e.line);
+}
+
+void search_api_list(struct req *r)
+{
+    struct problem pb;
+    struct query q = {0};
+    struct search s = {0};
+    struct buf items = BUF_INIT, next = BUF_INIT, facets = BUF_INIT, extra = BUF_INIT;
+    struct db_conn *c = NULL;
+    struct search_resolved res = {.tsq = BUF_INIT};
+    long long total = 0;
+    problem_init(&pb);
+
+    int format = http_accept(r, formats);
+    if (format < 0) {
+        problem_set(&pb, ERR_NOT_ACCEPTABLE,
+                    "This list is served as application/json, text/csv or application/x-ndjson.");
+        goto out;
+    }
+    if (!query_parse(&q, r->query, search_params, &pb) || !search_parse(&s, &q, &pb))
+        goto out;
+    s.with_private = auth_sees_private(&r->who);
+    if (!(c = db_take(r->srv->reader, &pb)))
+        goto out;
+    if (!search_store_resolve(c, &s, &res, &pb))
+        goto out;
+    if (format != FORMAT_JSON) {
+        export(r, c, &s, &res, (enum format)format);
+        goto out;
+    }
+    if (!search_store_counts(c, &s, &res, false, &total, &facets, &pb) ||
+        !search_store_page(c, &s, &res, &items, &next, &pb))
+        goto out;
+    db_give(c);
+    c = NULL;
+    if (s.facets)
+        buf_printf(&extra, "\"facets\":{%s}", buf_cstr(&facets));
+    http_add_header(r, "Vary", "Accept");
+    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total,
+                       extra.len ? buf_cstr(&extra) : NULL);
+out:
+    db_give(c);
+    http_fail(r, &pb);
+    search_cleanup(&s);
+    search_resolved_cleanup(&res);
+    query_cleanup(&q);
+    buf_free(&items);
+    buf_free(&next);
+    buf_free(&facets);
+    buf_free(&extra);
+}
+
+void search_api_stats(struct req *r)
+{
+    struct problem pb;
+    struct search s = {.facets = (1u << FACET__MAX) - 1};
+    struct search_resolved res = {.tsq = BUF_INIT};
+    struct buf facets = BUF_INIT, body = BUF_INIT;
+    long long total = 0;
+    problem_init(&pb);
+    struct db_conn *c = db_take(r->srv->reader, &pb);
+    if (c && search_store_counts(c, &s, &res, true, &total, &facets, &pb)) {
+        buf_printf(&body, "{\"total\":%lld,%s}", total, buf_cstr(&facets));
+        http_send_json(r, 200, body.p, body.len);
+    }
+    db_give(c);
+    http_fail(r, &pb);
+    buf_free(&facets);
+    buf_free(&body);
+}

@@ -1,0 +1,389 @@
+/* SQL for search: filters, sorts and facets over practice_search, built for
+ * each request with its values as parameters (never in the text). */
+#include "bdp/search_store.h"
+
+#include "bdp/highlight.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARAMS 64
+
+/* A statement being built: its text and parameters ($1, $2, ...). */
+struct sqlb {
+    struct buf sql;
+    const char *params[MAX_PARAMS];
+    int n;
+    char limit[16], after_id[16];
+};
+
+/* Adds value as the next parameter and returns its number. */
+static int param(struct sqlb *b, const char *value)
+{
+    b->params[b->n] = value;
+    return ++b->n;
+}
+
+/* Appends tmpl with each "$?" replaced by the next of nums ("$1", ...). */
+static void put(struct buf *out, const char *tmpl, const int *nums)
+{
+    const char *q;
+    while ((q = strstr(tmpl, "$?"))) {
+        buf_append(out, tmpl, (size_t)(q - tmpl));
+        buf_printf(out, "$%d", *nums++);
+        tmpl = q + 2;
+    }
+    buf_puts(out, tmpl);
+}
+
+/* Appends " AND " + tmpl with "$?" naming value as a parameter. */
+static void cond(struct sqlb *b, const char *tmpl, const char *value)
+{
+    if (!value)
+        return;
+    int n = param(b, value);
+    buf_puts(&b->sql, " AND ");
+    put(&b->sql, tmpl, &n);
+}
+
+/* Relevance: a title that matches the whole query ranks above one that
+ * does not, then ts_rank over the title (its words, how often, how close);
+ * ties, which includes every match in the body alone, go to the newer id.
+ * The title's vector is small and in the row: ranking all of a common
+ * word's matches by the whole text read each one's vector from TOAST and
+ * took seconds (bench/RESULTS.md). */
+#define RANK "(((s.title_vector @@ qq.tsq)::int + ts_rank(s.title_vector, qq.tsq))::real)"
+
+struct sort_sql {
+    const char *key;   /* the cursor's key, as text */
+    const char *order; /* ORDER BY */
+    const char *after; /* the keyset condition: $? the key, then $? the id */
+};
+
+static const struct sort_sql sorts[SORT__MAX] = {
+    /* real throughout: the order, the cursor's key and its comparison must
+     * see the same value, or a page boundary between near-equal ranks
+     * skips a hit. */
+    [SORT_RELEVANCE] = {RANK, RANK " DESC, s.practice_id DESC",
+                        "(" RANK ", s.practice_id) < ($?::real, $?::int)"},
+    [SORT_ENTERED_DESC] = {"s.entered_on", "s.entered_on DESC, s.practice_id DESC",
+                           "(s.entered_on, s.practice_id) < ($?::date, $?::int)"},
+    [SORT_ENTERED_ASC] = {"s.entered_on", "s.entered_on, s.practice_id",
+                          "(s.entered_on, s.practice_id) > ($?::date, $?::int)"},
+    [SORT_TITLE] = {"s.title", "s.title, s.practice_id",
+                    "(s.title, s.practice_id) > ($? COLLATE \"pl-x-icu\", $?::int)"},
+    [SORT_UPDATED_DESC] = {"rfc3339(s.updated_at)", "s.updated_at DESC, s.practice_id DESC",
+                           "(s.updated_at, s.practice_id) < ($?::timestamptz, $?::int)"},
+};
+
+/* "FROM practice_search s [, the query] WHERE <filters>" for s; with join,
+ * practice p and unit u join on that condition. */
+static void from_where(struct sqlb *b, const struct search *s, const struct search_resolved *res,
+                       const char *join)
+{
+    buf_puts(&b->sql, " FROM practice_search s");
+    if (join)
+        buf_puts(&b->sql, ", practice p, unit u");
+    if (res->tsquery)
+        buf_printf(&b->sql, ", (SELECT $%d::tsquery AS tsq) qq WHERE s.vector @@ qq.tsq",
+                   param(b, res->tsquery));
+    else
+        buf_puts(&b->sql, " WHERE true");
+    if (join)
+        buf_printf(&b->sql, " AND %s", join);
+    if (!s->with_private)
+        buf_puts(&b->sql, " AND s.status = 'published'");
+    cond(b, "s.status = $?", s->status);
+    cond(b, "s.category_ids @> ARRAY[$?::int]", res->category_id);
+    cond(b, "s.voivodeship = $?", s->voivodeship);
+    cond(b, "s.unit_type = $?", s->unit_type);
+    cond(b, "s.unit_id = $?::int", s->unit_id);
+    cond(b, "s.teryt LIKE $? || '%'", s->teryt);
+    cond(b, "s.population >= $?::int", s->population_min);
+    cond(b, "s.population <= $?::int", s->population_max);
+    cond(b, "s.entered_on >= $?::date", s->entered_from);
+    cond(b, "s.entered_on <= $?::date", s->entered_to);
+    cond(b, "s.updated_at >= $?::timestamptz", s->updated_since);
+    cond(b, "s.source = $?", s->source);
+    cond(b, "s.external_id = $?", s->external_id);
+}
+
+/* "... ORDER BY <sort>" after the keyset condition, with LIMIT if limit;
+ * without a limit (an export: every page) the cursor does not apply. */
+static void order(struct sqlb *b, const struct search *s, int limit)
+{
+    const struct sort_sql *o = &sorts[s->sort];
+    if (s->after && limit) {
+        snprintf(b->after_id, sizeof b->after_id, "%lld", s->after_id);
+        int nums[2];
+        nums[0] = param(b, buf_cstr((struct buf *)&s->after_key));
+        nums[1] = param(b, b->after_id);
+        buf_puts(&b->sql, " AND ");
+        put(&b->sql, o->after, nums);
+    }
+    buf_printf(&b->sql, " ORDER BY %s", o->order);
+    if (limit) {
+        snprintf(b->limit, sizeof b->limit, "%d", limit);
+        buf_printf(&b->sql, " LIMIT $%d::int", param(b, b->limit));
+    }
+}
+
+static const struct db_stmt st_category = {
+    "search_category",
+    "SELECT id FROM category WHERE slug = $1 OR (id::text = $1 AND $1 ~ '^[1-9][0-9]{0,8}$')", 1};
+
+static const struct db_stmt st_query = {"search_query", "SELECT search_query($1)::text", 1};
+
+bool search_store_resolve(struct db_conn *c, const struct search *s, struct search_resolved *r,
+                          struct problem *pb)
+{
+    /* For this transaction: no parallel workers (the server runs many
+     * requests at once; on two cores they only add overhead), room to hash
+     * a common word's matches, and with a query, no sequential scans: the
+     * planner does not count the cost of reading every vector from TOAST,
+     * and chose a scan that took ten times the index's time. */
+    struct db_err e;
+    if (!db_command(c,
+                    s->q ? "BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0;"
+                           " SET LOCAL work_mem = '32MB'; SET LOCAL enable_seqscan = off"
+                         : "BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0;"
+                           " SET LOCAL work_mem = '32MB'",
+                    &e)) {
+        db_err_problem(&e, pb);
+        return false;
+    }
+    *r = (struct search_resolved){.tsq = BUF_INIT};
+    PGresult *res;
+    if (s->category) {
+        const char *params[] = {s->category};
+        if (!(res = db_query(c, &st_category, params, NULL, pb)))
+            return false;
+        bool found = PQntuples(res) == 1;
+        if (found)
+            snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        if (!found) {
+            problem_kind_field(pb, ERR_BAD_REQUEST, "category", "names no category");
+            return false;
+        }
+        r->category_id = r->id;
+    }
+    if (s->q) {
+        const char *params[] = {s->q};
+        if (!(res = db_query(c, &st_query, params, NULL, pb)))
+            return false;
+        buf_puts(&r->tsq, PQgetvalue(res, 0, 0));
+        r->tsquery = buf_cstr(&r->tsq);
+        PQclear(res);
+    }
+    return true;
+}
+
+void search_resolved_cleanup(struct search_resolved *r)
+{
+    buf_free(&r->tsq);
+}
+
+/* Appends ,"highlight":{...} for one hit: words is a JSON array of the
+ * matched words (search_marked_words). */
+static void add_highlight(struct buf *out, const char *title, const char *summary,
+                          const char *title_words, const char *summary_words)
+{
+    const char *fields[2] = {"title", "summary"}, *texts[2] = {title, summary};
+    const char *lists[2] = {title_words, summary_words};
+    buf_puts(out, ",\"highlight\":{");
+    for (int f = 0; f < 2; f++) {
+        json_t *arr = json_loads(lists[f], JSON_DECODE_ANY, NULL);
+        size_t n = json_array_size(arr);
+        const char **words = xmalloc((n + 1) * sizeof *words);
+        for (size_t i = 0; i < n; i++)
+            words[i] = json_string_value(json_array_get(arr, i));
+        struct buf h = BUF_INIT;
+        highlight(&h, texts[f], words, n, f == 1 ? 40 : 0);
+        buf_printf(out, "%s\"%s\":", f ? "," : "", fields[f]);
+        buf_json_str(out, buf_cstr(&h));
+        buf_free(&h);
+        free(words);
+        json_decref(arr);
+    }
+    buf_puts(out, "}");
+}
+
+bool search_store_page(struct db_conn *c, const struct search *s, const struct search_resolved *res,
+                       struct buf *items, struct buf *next_cursor, struct problem *pb)
+{
+    struct sqlb b = {.sql = BUF_INIT};
+    buf_printf(&b.sql,
+               "WITH page AS MATERIALIZED (SELECT x.*, row_number() OVER () AS n FROM"
+               " (SELECT s.practice_id AS id, %s AS k",
+               sorts[s->sort].key);
+    if (s->q)
+        buf_puts(&b.sql, ", search_query_lexemes(qq.tsq) AS lex");
+    from_where(&b, s, res, NULL);
+    order(&b, s, s->limit + 1);
+    buf_puts(&b.sql, ") x) SELECT page.k::text, page.id, d.doc::text");
+    if (s->q)
+        buf_puts(&b.sql, ", p.title, p.summary, to_json(search_marked_words(p.title, page.lex)),"
+                         " to_json(search_marked_words(p.summary, page.lex))");
+    buf_printf(&b.sql,
+               " FROM page JOIN practice_docs(ARRAY(SELECT id FROM page), $%d::boolean) d"
+               " ON d.id = page.id JOIN practice p ON p.id = page.id ORDER BY page.n",
+               param(&b, s->with_private ? "true" : "false"));
+    PGresult *r = db_query_text(c, buf_cstr(&b.sql), b.n, b.params, pb);
+    buf_free(&b.sql);
+    if (!r)
+        return false;
+    int rows = PQntuples(r), shown = rows > s->limit ? s->limit : rows;
+    buf_puts(items, "[");
+    for (int i = 0; i < shown; i++) {
+        const char *doc = PQgetvalue(r, i, 2);
+        size_t len = strlen(doc);
+        if (i)
+            buf_puts(items, ",");
+        if (!s->q) {
+            buf_append(items, doc, len);
+            continue;
+        }
+        buf_append(items, doc, len - 1); /* the document's closing brace */
+        add_highlight(items, PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5),
+                      PQgetvalue(r, i, 6));
+        buf_puts(items, "}");
+    }
+    buf_puts(items, "]");
+    if (rows > s->limit)
+        search_cursor(s, PQgetvalue(r, shown - 1, 0), atoll(PQgetvalue(r, shown - 1, 1)),
+                      next_cursor);
+    PQclear(r);
+    return true;
+}
+
+static const char *const facet_names[FACET__MAX] = {[FACET_CATEGORY] = "category",
+                                                    [FACET_VOIVODESHIP] = "voivodeship",
+                                                    [FACET_UNIT_TYPE] = "unit_type",
+                                                    [FACET_YEAR] = "year"};
+
+/* The total and the facets of one column come from one pass over the
+ * matches (grouping sets: GROUPING() tells which set a row counts, 7 the
+ * total); categories, an array a practice, from a second. Rows are
+ * (facet number + 1, or 0 for the total; value; count; category id, name),
+ * in facet order. Materialising the matches once instead spilled to disk
+ * and took twice as long for a common word. */
+bool search_store_counts(struct db_conn *c, const struct search *s,
+                         const struct search_resolved *res, bool areas_only, long long *total,
+                         struct buf *facets, struct problem *pb)
+{
+    static const struct {
+        enum search_facet f;
+        int grouping; /* GROUPING(voivodeship, unit_type, y) of its rows */
+    } sets[] = {{FACET_VOIVODESHIP, 3}, {FACET_UNIT_TYPE, 5}, {FACET_YEAR, 6}};
+    struct sqlb b = {.sql = BUF_INIT};
+    buf_puts(&b.sql,
+             "SELECT * FROM (SELECT CASE GROUPING(voivodeship, unit_type, y) WHEN 7 THEN 0");
+    for (size_t i = 0; i < 3; i++)
+        buf_printf(&b.sql, " WHEN %d THEN %d", sets[i].grouping, sets[i].f + 1);
+    /* A facet not asked for groups a constant: one cheap row, left out. */
+    buf_puts(&b.sql, " END AS f, coalesce(voivodeship, unit_type, y::text) AS v, count(*) AS n,"
+                     " NULL AS id, NULL AS name FROM (SELECT");
+    buf_puts(&b.sql, s->facets & (1u << FACET_VOIVODESHIP) ? " s.voivodeship"
+                                                           : " NULL::text AS voivodeship");
+    buf_puts(&b.sql,
+             s->facets & (1u << FACET_UNIT_TYPE) ? ", s.unit_type" : ", NULL::text AS unit_type");
+    buf_puts(&b.sql, s->facets & (1u << FACET_YEAR) ? ", extract(year FROM s.entered_on)::int AS y"
+                                                    : ", NULL::int AS y");
+    from_where(&b, s, res, NULL);
+    buf_puts(&b.sql, ") m GROUP BY GROUPING SETS ((), (voivodeship), (unit_type), (y))) t"
+                     " WHERE f = 0");
+    for (size_t i = 0; i < 3; i++)
+        if (s->facets & (1u << sets[i].f))
+            buf_printf(&b.sql, " OR f = %d", sets[i].f + 1);
+    if (s->facets & (1u << FACET_CATEGORY)) {
+        buf_puts(&b.sql, " UNION ALL SELECT 1, c.slug, k.n, c.id::text, c.name FROM"
+                         " (SELECT x, count(*) AS n FROM (SELECT s.category_ids");
+        from_where(&b, s, res, NULL);
+        buf_puts(&b.sql, ") m, unnest(m.category_ids) x GROUP BY x) k"
+                         " JOIN category c ON c.id = k.x");
+        if (areas_only)
+            buf_puts(&b.sql, " WHERE c.parent_id IS NULL");
+    }
+    buf_puts(&b.sql, " ORDER BY 1, 3 DESC, 2");
+    PGresult *r = db_query_text(c, buf_cstr(&b.sql), b.n, b.params, pb);
+    buf_free(&b.sql);
+    if (!r)
+        return false;
+    int rows = PQntuples(r), row = 1;
+    *total = atoll(PQgetvalue(r, 0, 2));
+    for (int f = 0, first = 1; f < FACET__MAX; f++) {
+        if (!(s->facets & (1u << f)))
+            continue;
+        buf_printf(facets, "%s\"%s\":[", first ? "" : ",", facet_names[f]);
+        first = 0;
+        for (int k = 0; row < rows && atoi(PQgetvalue(r, row, 0)) == f + 1; row++, k++) {
+            buf_puts(facets, k ? ",{\"value\":" : "{\"value\":");
+            if (PQgetisnull(r, row, 1))
+                buf_puts(facets, "null");
+            else if (f == FACET_YEAR)
+                buf_puts(facets, PQgetvalue(r, row, 1));
+            else
+                buf_json_str(facets, PQgetvalue(r, row, 1));
+            if (f == FACET_CATEGORY) {
+                buf_printf(facets, ",\"id\":%s,\"name\":", PQgetvalue(r, row, 3));
+                buf_json_str(facets, PQgetvalue(r, row, 4));
+            }
+            buf_printf(facets, ",\"count\":%s}", PQgetvalue(r, row, 2));
+        }
+        buf_puts(facets, "]");
+    }
+    PQclear(r);
+    return true;
+}
+
+const char *const search_csv_columns[] = {
+    "id",         "title",       "status",    "category_slugs", "unit_id",
+    "unit_teryt", "unit_name",   "unit_type", "voivodeship",    "population",
+    "summary",    "keywords",    "partners",  "entered_on",     "revised_on",
+    "source",     "external_id", "version",   "updated_at",     NULL};
+
+#define CSV_SELECT                                                                                 \
+    "SELECT p.id, p.title, p.status, (SELECT string_agg(c.slug, '|' ORDER BY pc.position)"         \
+    " FROM practice_category pc JOIN category c ON c.id = pc.category_id"                          \
+    " WHERE pc.practice_id = p.id), p.unit_id, u.teryt, u.name, u.type, u.voivodeship,"            \
+    " u.population, p.summary, (SELECT string_agg(x, '|') FROM jsonb_array_elements_text("         \
+    "p.keywords) x), (SELECT string_agg(x, '|') FROM jsonb_array_elements_text(p.partners) x),"    \
+    " p.entered_on, p.revised_on, p.source, p.external_id, p.version, rfc3339(p.updated_at)"
+
+struct export_ctx {
+    bool (*row)(void *ctx, const char *const *fields, int n);
+    void *ctx;
+};
+
+static bool export_row(void *ctx, const PGresult *r)
+{
+    struct export_ctx *e = ctx;
+    const char *fields[32];
+    int n = PQnfields(r);
+    for (int i = 0; i < n && i < 32; i++)
+        fields[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
+    return e->row(e->ctx, fields, n);
+}
+
+bool search_store_export(struct db_conn *c, const struct search *s,
+                         const struct search_resolved *res, enum search_export format,
+                         bool (*row)(void *ctx, const char *const *fields, int n), void *ctx,
+                         struct problem *pb)
+{
+    struct sqlb b = {.sql = BUF_INIT};
+    struct export_ctx e = {row, ctx};
+    if (format == EXPORT_CSV)
+        buf_puts(&b.sql, CSV_SELECT);
+    else
+        buf_printf(&b.sql, "SELECT practice_json(p, $%d::boolean)::text",
+                   param(&b, s->with_private ? "true" : "false"));
+    /* One level, so that the order holds; PostgreSQL renders after sorting. */
+    from_where(&b, s, res, "p.id = s.practice_id AND u.id = p.unit_id");
+    order(&b, s, 0);
+    bool ok = db_stream(c, buf_cstr(&b.sql), b.n, b.params, export_row, &e, pb);
+    buf_free(&b.sql);
+    return ok;
+}
