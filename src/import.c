@@ -48,7 +48,10 @@ static void show(struct progress *p, bool last)
         fputs("\n", stderr);
 }
 
-/* Prints each error of b as "name:line: field: message". */
+/* Errors printed a file at most; the summary counts them all. */
+#define PRINT_ERRORS 50
+
+/* Prints the first errors of b as "name:line: field: message". */
 static void print_errors(const struct bulk *b, const char *name, const char *const *lines)
 {
     struct buf text = BUF_INIT;
@@ -58,6 +61,8 @@ static void print_errors(const struct bulk *b, const char *name, const char *con
     json_t *e;
     json_array_foreach(errors, i, e)
     {
+        if (i == PRINT_ERRORS)
+            break;
         long line = (long)json_integer_value(json_object_get(e, "line"));
         const char *field = json_string_value(json_object_get(e, "field"));
         const char *where = lines && line > 0 ? lines[line - 1] : NULL;
@@ -68,9 +73,10 @@ static void print_errors(const struct bulk *b, const char *name, const char *con
             fprintf(stderr, "bdp import: %s:%ld: %s%s%s\n", name, line, field ? field : "",
                     field ? ": " : "", json_string_value(json_object_get(e, "message")));
     }
-    if (b->failed > b->n_errors)
-        fprintf(stderr, "bdp import: %s: %ld more errors not listed\n", name,
-                b->failed - b->n_errors);
+    size_t listed = json_array_size(errors) < PRINT_ERRORS ? json_array_size(errors) : PRINT_ERRORS;
+    if (b->failed > (long)listed)
+        fprintf(stderr, "bdp import: %s: %ld more records failed\n", name,
+                b->failed - (long)listed);
     json_decref(errors);
     buf_free(&text);
 }
