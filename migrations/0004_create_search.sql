@@ -3,7 +3,6 @@
 -- drains in the background (docs/DESIGN.md, "Search").
 
 CREATE EXTENSION IF NOT EXISTS unaccent;
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- Debian's hunspell-pl, which postgresql-common's pg_updatedicts converts
 -- into tsearch_data/pl_pl.{dict,affix} (scripts/install-deps).
