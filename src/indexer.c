@@ -332,10 +332,11 @@ static void *run(void *arg)
             }
         }
         uint64_t seen = feed_generation(ix->feed);
+        double started = clock_ms();
         int n = index_batch(ix, pg);
         if (n > 0) {
             if (!busy)
-                since = clock_ms();
+                since = started;
             busy += n;
             continue;
         }
