@@ -26,6 +26,26 @@ CREATE FUNCTION category_by_path(path jsonb) RETURNS integer
                       ELSE false END
             ORDER BY c.id LIMIT 1);
 
+-- A bulk upload writes a practice and its contacts together, as one
+-- version: the contacts' writes do not move the practice on again (within
+-- a savepoint a row's xmin is the subtransaction's, which the test in
+-- 0001 takes for another transaction's).
+CREATE OR REPLACE FUNCTION touch_practice_of_contact() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('bdp.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE practice SET version = version
+        WHERE id = OLD.practice_id AND xmin <> pg_current_xact_id()::xid;
+    END IF;
+    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.practice_id <> OLD.practice_id) THEN
+        UPDATE practice SET version = version
+        WHERE id = NEW.practice_id AND xmin <> pg_current_xact_id()::xid;
+    END IF;
+    RETURN NULL;
+END $$;
+
 -- Practices: upsert on (source, external_id), references by id or natural
 -- key (unit_teryt, an inline unit, category_slugs, category_path).
 CREATE FUNCTION bulk_practices(batch jsonb)
@@ -39,7 +59,12 @@ BEGIN
     -- Stored as is: compressing each record, only to read it back in this
     -- transaction, was a quarter of a batch's time.
     ALTER TABLE bulk_practice ALTER COLUMN r SET STORAGE EXTERNAL;
+    -- The keys of the upload's earlier batches: a key given twice fails.
+    CREATE TEMP TABLE IF NOT EXISTS bulk_practice_key (
+        source text, external_id text, n integer,
+        PRIMARY KEY (source, external_id)) ON COMMIT DROP;
     TRUNCATE bulk_practice;
+    PERFORM set_config('bdp.bulk', 'on', true);
     INSERT INTO bulk_practice (n, r)
     SELECT (e ->> 'n')::int, e - 'n' FROM jsonb_array_elements(batch) e;
 
@@ -111,6 +136,16 @@ BEGIN
           FROM bulk_practice x
           WHERE x.outcome IS NULL AND x.r ->> 'external_id' IS NOT NULL) d
     WHERE d.n = b.n AND d.first <> b.n;
+
+    UPDATE bulk_practice b SET outcome = 'failed', field = 'external_id',
+        message = 'repeats the record of line ' || k.n
+    FROM bulk_practice_key k
+    WHERE b.outcome IS NULL AND k.source = b.r ->> 'source'
+      AND k.external_id = b.r ->> 'external_id';
+    INSERT INTO bulk_practice_key
+    SELECT b.r ->> 'source', b.r ->> 'external_id', b.n FROM bulk_practice b
+    WHERE b.outcome IS NULL AND b.r ->> 'external_id' IS NOT NULL
+    ON CONFLICT DO NOTHING;
 
     UPDATE bulk_practice b SET existing = p.id FROM practice p
     WHERE b.outcome IS NULL AND p.source = b.r ->> 'source'
@@ -192,6 +227,7 @@ BEGIN
     WHERE b.outcome IN ('created', 'updated') AND b.r ? 'contacts'
     ORDER BY b.n, x.k;
 
+    PERFORM set_config('bdp.bulk', 'off', true);
     RETURN QUERY SELECT b.n, b.outcome, b.new_id, b.field, b.message FROM bulk_practice b ORDER BY b.n;
 END $$;
 
@@ -205,6 +241,7 @@ BEGIN
         n integer, r jsonb, existing integer, new_id integer,
         outcome text, field text, message text) ON COMMIT DROP;
     ALTER TABLE bulk_unit ALTER COLUMN r SET STORAGE EXTERNAL;
+    CREATE TEMP TABLE IF NOT EXISTS bulk_unit_key (teryt text PRIMARY KEY, n integer) ON COMMIT DROP;
     TRUNCATE bulk_unit;
     INSERT INTO bulk_unit (n, r)
     SELECT (e ->> 'n')::int, e - 'n' FROM jsonb_array_elements(batch) e;
@@ -214,6 +251,18 @@ BEGIN
     FROM (SELECT x.n, min(x.n) OVER (PARTITION BY x.r ->> 'teryt') AS first
           FROM bulk_unit x WHERE x.r ->> 'teryt' IS NOT NULL) d
     WHERE d.n = b.n AND d.first <> b.n;
+    UPDATE bulk_unit b SET outcome = 'failed', field = 'teryt',
+        message = 'repeats the unit of line ' || k.n
+    FROM bulk_unit_key k WHERE b.outcome IS NULL AND k.teryt = b.r ->> 'teryt';
+    INSERT INTO bulk_unit_key SELECT b.r ->> 'teryt', b.n FROM bulk_unit b
+    WHERE b.outcome IS NULL AND b.r ->> 'teryt' IS NOT NULL ON CONFLICT DO NOTHING;
+    -- A parent must exist before, or come in this batch.
+    UPDATE bulk_unit b SET outcome = 'failed', field = 'parent_teryt',
+        message = 'names no unit with TERYT ' || (b.r ->> 'parent_teryt')
+    WHERE b.outcome IS NULL AND b.r ->> 'parent_teryt' IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM unit x WHERE x.teryt = b.r ->> 'parent_teryt')
+      AND NOT EXISTS (SELECT 1 FROM bulk_unit y
+                      WHERE y.outcome IS NULL AND y.r ->> 'teryt' = b.r ->> 'parent_teryt');
     UPDATE bulk_unit b SET existing = u.id FROM unit u
     WHERE b.outcome IS NULL AND u.teryt = b.r ->> 'teryt';
     UPDATE bulk_unit b SET existing = (
@@ -222,18 +271,23 @@ BEGIN
           AND u.voivodeship IS NOT DISTINCT FROM b.r ->> 'voivodeship')
     WHERE b.outcome IS NULL AND b.r ->> 'teryt' IS NULL;
 
+    -- Fields a record leaves out keep their values: the TERC register has
+    -- no populations, and loading it again must not erase them.
     UPDATE bulk_unit b SET outcome = 'unchanged', new_id = b.existing FROM unit u
     WHERE b.outcome IS NULL AND u.id = b.existing
       AND (u.name, u.type, u.voivodeship, u.county, u.population, u.population_year)
           IS NOT DISTINCT FROM
-          (b.r ->> 'name', b.r ->> 'type', b.r ->> 'voivodeship', b.r ->> 'county',
-           (b.r ->> 'population')::int, (b.r ->> 'population_year')::int)
+          (b.r ->> 'name', b.r ->> 'type', coalesce(b.r ->> 'voivodeship', u.voivodeship),
+           coalesce(b.r ->> 'county', u.county),
+           coalesce((b.r ->> 'population')::int, u.population),
+           coalesce((b.r ->> 'population_year')::int, u.population_year))
       AND (NOT b.r ? 'parent_teryt' OR u.parent_id IS NOT DISTINCT FROM
            (SELECT x.id FROM unit x WHERE x.teryt = b.r ->> 'parent_teryt'));
     UPDATE unit u SET name = b.r ->> 'name', type = b.r ->> 'type',
-        voivodeship = b.r ->> 'voivodeship', county = b.r ->> 'county',
-        population = (b.r ->> 'population')::int,
-        population_year = (b.r ->> 'population_year')::int
+        voivodeship = coalesce(b.r ->> 'voivodeship', u.voivodeship),
+        county = coalesce(b.r ->> 'county', u.county),
+        population = coalesce((b.r ->> 'population')::int, u.population),
+        population_year = coalesce((b.r ->> 'population_year')::int, u.population_year)
     FROM bulk_unit b WHERE b.outcome IS NULL AND b.existing = u.id;
     UPDATE bulk_unit b SET outcome = 'updated', new_id = b.existing
     WHERE b.outcome IS NULL AND b.existing IS NOT NULL;
@@ -248,10 +302,6 @@ BEGIN
     FROM bulk_unit b JOIN unit p ON p.teryt = b.r ->> 'parent_teryt'
     WHERE b.outcome IN ('created', 'updated') AND u.id = b.new_id
       AND u.parent_id IS DISTINCT FROM p.id;
-    UPDATE bulk_unit b SET outcome = 'failed', field = 'parent_teryt',
-        message = 'names no unit with TERYT ' || (b.r ->> 'parent_teryt')
-    WHERE b.outcome IN ('created', 'updated') AND b.r ? 'parent_teryt'
-      AND NOT EXISTS (SELECT 1 FROM unit x WHERE x.teryt = b.r ->> 'parent_teryt');
 
     RETURN QUERY SELECT b.n, b.outcome, b.new_id, b.field, b.message FROM bulk_unit b ORDER BY b.n;
 END $$;
@@ -282,6 +332,13 @@ BEGIN
                     'names no category'::text;
                 CONTINUE;
             END IF;
+        END IF;
+        -- Two levels: areas and their sub-areas.
+        IF pid IS NOT NULL AND (SELECT c.parent_id FROM category c WHERE c.id = pid) IS NOT NULL THEN
+            RETURN QUERY SELECT rec.n, 'failed'::text, NULL::int,
+                CASE WHEN rec.r ->> 'parent_slug' IS NOT NULL THEN 'parent_slug' ELSE 'parent_id' END,
+                'names a sub-area: categories have two levels'::text;
+            CONTINUE;
         END IF;
         SELECT * INTO cur FROM category c
         WHERE c.slug = coalesce(rec.r ->> 'slug', slugify(rec.r ->> 'name'));

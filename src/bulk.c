@@ -78,7 +78,10 @@ static bool flush(struct bulk *b)
         if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), on_row, b, &pb) &&
             pb.kind != ERR_UNAVAILABLE) {
             b->failed++;
-            add_error(b, record_line(b->batch[i]), NULL, pb.detail);
+            if (pb.n_errors)
+                add_error(b, record_line(b->batch[i]), pb.errors[0].field, pb.errors[0].message);
+            else
+                add_error(b, record_line(b->batch[i]), NULL, pb.detail);
         }
     }
     if (pb.kind == ERR_UNAVAILABLE)

@@ -100,6 +100,19 @@ static void check_inline(json_t *sub, bool (*check)(json_t *, struct problem *),
         problem_field(pb, prefix, "%s", inner.detail);
 }
 
+/* A list of strings naming each thing once. */
+static void check_distinct(json_t *rec, const char *key, struct problem *pb)
+{
+    json_t *list = json_object_get(rec, key);
+    for (size_t i = 0; i < json_array_size(list); i++)
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(list, i), json_array_get(list, j))) {
+                problem_field(pb, key, "names %s twice",
+                              json_string_value(json_array_get(list, i)));
+                return;
+            }
+}
+
 static void check_practice(json_t *rec, struct problem *pb)
 {
     int units = given(rec, "unit_id") + given(rec, "unit_teryt") + given(rec, "unit");
@@ -115,6 +128,7 @@ static void check_practice(json_t *rec, struct problem *pb)
     json_t *path = json_object_get(rec, "category_path");
     if (given(rec, "category_path") && (json_array_size(path) < 1 || json_array_size(path) > 2))
         problem_field(pb, "category_path", "is [area] or [area, sub-area]");
+    check_distinct(rec, "category_slugs", pb);
     /* An inline unit without TERYT (the old site's pages have none) is
      * matched by type, name and voivodeship, or created so. */
     json_t *unit = json_object_get(rec, "unit");

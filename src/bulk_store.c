@@ -10,6 +10,19 @@ static const struct db_stmt st_batch[BULK_KIND__MAX] = {
     [BULK_CATEGORIES] = {"bulk_categories", "SELECT * FROM bulk_categories($1::jsonb)", 1},
 };
 
+/* What a record the database refused as a whole got wrong, when a
+ * constraint says. */
+static const struct db_constraint constraints[] = {
+    {"practice_category_pkey", ERR_VALIDATION, "category_ids", "names a category twice"},
+    {"practice_unit_pkey", ERR_VALIDATION, "participant_unit_ids", "names a unit twice"},
+    {"practice_source_external_id_key", ERR_CONFLICT, "external_id",
+     "is used by another practice of this source"},
+    {"unit_teryt_key", ERR_CONFLICT, "teryt", "is another unit's"},
+    {"category_slug_key", ERR_CONFLICT, "slug", "is another category's"},
+    {"unit_population_check", ERR_VALIDATION, "population", "is negative"},
+    {NULL, ERR_NONE, NULL, NULL},
+};
+
 static bool command(struct db_conn *c, const char *sql, struct problem *pb)
 {
     struct db_err e;
@@ -35,7 +48,7 @@ bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch,
     if (!command(c, "SAVEPOINT bulk_batch", pb))
         return false;
     const char *params[] = {batch};
-    PGresult *r = db_query(c, &st_batch[kind], params, NULL, pb);
+    PGresult *r = db_query(c, &st_batch[kind], params, constraints, pb);
     if (!r) {
         struct problem ignored;
         problem_init(&ignored);

@@ -34,6 +34,8 @@ static const struct {
                             1LL << 40, "largest request body accepted (413 above)"},
     [CFG_MAX_BULK_BYTES] = {"max-bulk-bytes", "BDP_MAX_BULK_BYTES", CT_INT, "1073741824", 1024,
                             1LL << 44, "largest bulk upload accepted (413 above)"},
+    [CFG_SEARCH_CACHE_MB] = {"search-cache-mb", "BDP_SEARCH_CACHE_MB", CT_INT, "32", 0, 4096,
+                             "memory for cached search answers (0: no cache)"},
     [CFG_POOL_SIZE] = {"pool-size", "BDP_POOL_SIZE", CT_INT, "0", 0, 64,
                        "database connections shared by the workers (0: cores + 1)"},
     [CFG_POOL_WAIT_MS] = {"pool-wait-ms", "BDP_POOL_WAIT_MS", CT_INT, "2000", 10, 60000,

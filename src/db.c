@@ -32,6 +32,8 @@ struct db_pool {
     int *idle, n_idle;
     pthread_mutex_t lock;
     pthread_cond_t freed;
+    void (*on_commit)(void *ctx);
+    void *on_commit_ctx;
 };
 
 PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
@@ -57,6 +59,7 @@ PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen)
 struct db_pool *db_pool_new(const char *conninfo, int size, int wait_ms)
 {
     struct db_pool *p = xmalloc(sizeof *p);
+    memset(p, 0, sizeof *p);
     p->conninfo = xstrdup(conninfo);
     p->size = size;
     p->wait_ms = wait_ms;
@@ -71,6 +74,12 @@ struct db_pool *db_pool_new(const char *conninfo, int size, int wait_ms)
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
     return p;
+}
+
+void db_pool_on_commit(struct db_pool *p, void (*fn)(void *ctx), void *ctx)
+{
+    p->on_commit = fn;
+    p->on_commit_ctx = ctx;
 }
 
 void db_pool_free(struct db_pool *p)
@@ -232,6 +241,8 @@ bool db_command(struct db_conn *c, const char *sql, struct db_err *e)
     if (!ok)
         fill_err(c, r, e);
     PQclear(r);
+    if (ok && c->pool->on_commit && strncmp(sql, "COMMIT", 6) == 0)
+        c->pool->on_commit(c->pool->on_commit_ctx);
     return ok;
 }
 

@@ -1,6 +1,8 @@
 /* The feed thread: LISTEN bdp_change on its own connection, bump a
  * generation on every notification (and on every reconnect, when one may
- * have been missed), and purge expired entries now and then. */
+ * have been missed), and purge expired entries now and then. It also
+ * LISTENs bdp_search (an indexer stored vectors) for the data generation
+ * that tells cached search answers from stale ones. */
 #include "bdp/feed.h"
 
 #include "bdp/clock.h"
@@ -14,13 +16,14 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct feed {
     char *conninfo;
     int retention_days, purge_seconds, max_waiters, waiters;
-    uint64_t generation;
-    bool stop;
+    uint64_t generation, searched; /* searched: bdp_search notifications */
+    bool stop, connected;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t moved;
@@ -31,6 +34,13 @@ static void bump(struct feed *f)
     pthread_mutex_lock(&f->lock);
     f->generation++;
     pthread_cond_broadcast(&f->moved);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void set_connected(struct feed *f, bool connected)
+{
+    pthread_mutex_lock(&f->lock);
+    f->connected = connected;
     pthread_mutex_unlock(&f->lock);
 }
 
@@ -63,7 +73,7 @@ static PGconn *listen_conn(struct feed *f)
     PGconn *pg = db_connect_once(f->conninfo, err, sizeof err);
     if (!pg)
         return NULL;
-    PGresult *r = PQexec(pg, "LISTEN bdp_change");
+    PGresult *r = PQexec(pg, "LISTEN bdp_change; LISTEN bdp_search");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok) {
@@ -90,6 +100,7 @@ static void *run(void *arg)
                 continue;
             }
             bump(f); /* a commit may have gone by while we were away */
+            set_connected(f, true);
         }
         if (clock_ms() / 1e3 >= next_purge) {
             purge(f, pg);
@@ -101,18 +112,27 @@ static void *run(void *arg)
             break;
         if (n > 0 && !PQconsumeInput(pg)) {
             log_msg("warn", "change feed: listener connection lost; reconnecting");
+            set_connected(f, false);
             PQfinish(pg);
             pg = NULL;
             continue;
         }
-        bool any = false;
+        bool any = false, searched = false;
         PGnotify *note;
         while ((note = PQnotifies(pg))) {
+            if (strcmp(note->relname, "bdp_search") == 0)
+                searched = true;
+            else
+                any = true;
             PQfreemem(note);
-            any = true;
         }
         if (any)
             bump(f);
+        if (searched) {
+            pthread_mutex_lock(&f->lock);
+            f->searched++;
+            pthread_mutex_unlock(&f->lock);
+        }
     }
     if (pg)
         PQfinish(pg);
@@ -129,7 +149,9 @@ struct feed *feed_start(const char *conninfo, int retention_days, int purge_seco
     f->max_waiters = max_waiters;
     f->waiters = 0;
     f->generation = 0;
+    f->searched = 0;
     f->stop = false;
+    f->connected = false;
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->moved, NULL);
     if (pthread_create(&f->thread, NULL, run, f) != 0) {
@@ -164,12 +186,26 @@ void feed_stop(struct feed *f)
     free(f);
 }
 
+void feed_touch(void *f)
+{
+    bump(f);
+}
+
 uint64_t feed_generation(struct feed *f)
 {
     pthread_mutex_lock(&f->lock);
     uint64_t g = f->generation;
     pthread_mutex_unlock(&f->lock);
     return g;
+}
+
+bool feed_data_generation(struct feed *f, uint64_t *gen)
+{
+    pthread_mutex_lock(&f->lock);
+    bool ok = f->connected;
+    *gen = f->generation + (f->searched << 32);
+    pthread_mutex_unlock(&f->lock);
+    return ok;
 }
 
 bool feed_enter(struct feed *f)

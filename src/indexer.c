@@ -266,13 +266,15 @@ static int index_batch(struct indexer *ix, PGconn *pg)
         " LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING practice_id)"
         " SELECT p.id, search_words(p, u)::text FROM taken t"
         " JOIN practice p ON p.id = t.practice_id JOIN unit u ON u.id = p.unit_id";
-    /* Rows are locked in id order first, as search_sync locks them. */
+    /* Rows are locked in id order first, as search_sync locks them; at
+     * commit, bdp_search tells every bdp that search answers changed. */
     static const char store[] =
         "WITH x AS (SELECT * FROM json_to_recordset($1::json) x (id int, v text, t text)),"
         " l AS (SELECT practice_id FROM practice_search WHERE practice_id IN (SELECT id FROM x)"
-        " ORDER BY practice_id FOR UPDATE)"
-        " UPDATE practice_search s SET vector = x.v::tsvector, title_vector = x.t::tsvector"
-        " FROM x, l WHERE s.practice_id = x.id AND l.practice_id = x.id";
+        " ORDER BY practice_id FOR UPDATE),"
+        " u AS (UPDATE practice_search s SET vector = x.v::tsvector, title_vector = x.t::tsvector"
+        " FROM x, l WHERE s.practice_id = x.id AND l.practice_id = x.id)"
+        " SELECT pg_notify('bdp_search', '')";
     char batch[16];
     snprintf(batch, sizeof batch, "%d", ix->batch);
     const char *params[] = {batch};
@@ -282,6 +284,10 @@ static int index_batch(struct indexer *ix, PGconn *pg)
     int n = -1;
     if (PQresultStatus(docs) != PGRES_TUPLES_OK) {
         log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
+        goto out;
+    }
+    if (PQntuples(docs) == 0) { /* nothing queued: no store, no notification */
+        n = 0;
         goto out;
     }
     json_t *missing = missing_words(ix, docs);
@@ -298,7 +304,7 @@ static int index_batch(struct indexer *ix, PGconn *pg)
     vectors(ix, docs, &json);
     const char *vparams[] = {buf_cstr(&json)};
     PGresult *r = PQexecParams(pg, store, 1, NULL, vparams, NULL, NULL, 0);
-    if (PQresultStatus(r) == PGRES_COMMAND_OK)
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
         n = PQntuples(docs);
     else
         log_msg("warn", "search indexer: %s", PQerrorMessage(pg));

@@ -67,7 +67,7 @@ static int import_command(const struct config *cfg, int argc, char **argv)
     bool atomic = true, dry_run = false;
     enum bulk_kind kind = BULK_PRACTICES;
     int i = 0;
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+    for (; i < argc && argv[i][0] == '-'; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : "";
         if (strcmp(argv[i], "--") == 0) {
             i++;

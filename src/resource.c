@@ -395,25 +395,36 @@ out:
     doc_cleanup(&cur);
 }
 
-void resource_send_list(struct req *r, const struct query *q, const char *items,
-                        const char *next_cursor, long long total, const char *extra)
+void resource_list_json(const struct req *r, const struct query *q, const char *items,
+                        const char *next_cursor, long long total, const char *extra,
+                        struct buf *body, struct buf *link)
 {
-    struct buf b = BUF_INIT, next_query = BUF_INIT;
-    buf_printf(&b, "{\"items\":%s,\"next_cursor\":", items);
+    struct buf next_query = BUF_INIT;
+    buf_printf(body, "{\"items\":%s,\"next_cursor\":", items);
     if (next_cursor) {
         for (int i = 0; i < q->n; i++)
             if (strcmp(q->name[i], "cursor") != 0)
                 query_append(&next_query, q->name[i], q->value[i]);
         query_append(&next_query, "cursor", next_cursor);
-        buf_json_str(&b, next_cursor);
-        http_add_header(r, "Link", "<%s?%s>; rel=\"next\"", r->path, buf_cstr(&next_query));
+        buf_json_str(body, next_cursor);
+        buf_printf(link, "<%s?%s>; rel=\"next\"", r->path, buf_cstr(&next_query));
     } else {
-        buf_puts(&b, "null");
+        buf_puts(body, "null");
     }
-    buf_printf(&b, ",\"total\":%lld%s%s}", total, extra ? "," : "", extra ? extra : "");
-    http_send_json(r, 200, b.p, b.len);
-    buf_free(&b);
+    buf_printf(body, ",\"total\":%lld%s%s}", total, extra ? "," : "", extra ? extra : "");
     buf_free(&next_query);
+}
+
+void resource_send_list(struct req *r, const struct query *q, const char *items,
+                        const char *next_cursor, long long total, const char *extra)
+{
+    struct buf body = BUF_INIT, link = BUF_INIT;
+    resource_list_json(r, q, items, next_cursor, total, extra, &body, &link);
+    if (link.len)
+        http_add_header(r, "Link", "%s", buf_cstr(&link));
+    http_send_json(r, 200, body.p, body.len);
+    buf_free(&body);
+    buf_free(&link);
 }
 
 bool resource_list_start(struct req *r, struct query *q, const char *const *allowed, int *limit,

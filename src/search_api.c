@@ -1,6 +1,8 @@
 /* HTTP <-> search: parameters in, a page, an export or statistics out. */
 #include "bdp/search_api.h"
 
+#include "bdp/cache.h"
+#include "bdp/feed.h"
 #include "bdp/log.h"
 #include "bdp/resource.h"
 #include "bdp/search_store.h"
@@ -87,12 +89,27 @@ static void export(struct req *r, struct db_conn *c, const struct search *s,
     buf_free(&e.line);
 }
 
+/* cache: "hit", "miss" or NULL (not cacheable), in X-Cache. */
+static void send_page(struct req *r, const struct buf *body, const struct buf *link,
+                      const char *cache)
+{
+    http_add_header(r, "Vary", "Accept");
+    if (link->len)
+        http_add_header(r, "Link", "%s", buf_cstr((struct buf *)link));
+    if (cache)
+        http_add_header(r, "X-Cache", "%s", cache);
+    http_send_json(r, 200, body->p, body->len);
+}
+
 void search_api_list(struct req *r)
 {
     struct problem pb;
     struct query q = {0};
     struct search s = {0};
     struct buf items = BUF_INIT, next = BUF_INIT, facets = BUF_INIT, extra = BUF_INIT;
+    struct buf key = BUF_INIT, body = BUF_INIT, link = BUF_INIT;
+    uint64_t gen = 0;
+    bool cached = false;
     struct db_conn *c = NULL;
     struct search_resolved res = {.tsq = BUF_INIT};
     long long total = 0;
@@ -107,6 +124,16 @@ void search_api_list(struct req *r)
     if (!query_parse(&q, r->query, search_params, &pb) || !search_parse(&s, &q, &pb))
         goto out;
     s.with_private = auth_sees_private(&r->who);
+    /* A JSON page may come from the cache: the same query and visibility
+     * at the same data generation is the same answer. */
+    cached = format == FORMAT_JSON && r->srv->cache && feed_data_generation(r->srv->feed, &gen);
+    if (cached) {
+        buf_printf(&key, "%d|%s", s.with_private, r->query ? r->query : "");
+        if (cache_get(r->srv->cache, buf_cstr(&key), gen, &body, &link)) {
+            send_page(r, &body, &link, "hit");
+            goto out;
+        }
+    }
     if (!(c = db_take(r->srv->reader, &pb)))
         goto out;
     if (!search_store_resolve(c, &s, &res, &pb))
@@ -122,9 +149,12 @@ void search_api_list(struct req *r)
     c = NULL;
     if (s.facets)
         buf_printf(&extra, "\"facets\":{%s}", buf_cstr(&facets));
-    http_add_header(r, "Vary", "Accept");
-    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total,
-                       extra.len ? buf_cstr(&extra) : NULL);
+    resource_list_json(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total,
+                       extra.len ? buf_cstr(&extra) : NULL, &body, &link);
+    if (cached)
+        cache_put(r->srv->cache, buf_cstr(&key), gen, body.p, body.len,
+                  link.len ? buf_cstr(&link) : NULL);
+    send_page(r, &body, &link, cached ? "miss" : NULL);
 out:
     db_give(c);
     http_fail(r, &pb);
@@ -135,6 +165,9 @@ out:
     buf_free(&next);
     buf_free(&facets);
     buf_free(&extra);
+    buf_free(&key);
+    buf_free(&body);
+    buf_free(&link);
 }
 
 void search_api_stats(struct req *r)

@@ -383,6 +383,14 @@ bool search_store_export(struct db_conn *c, const struct search *s,
     /* One level, so that the order holds; PostgreSQL renders after sorting. */
     from_where(&b, s, res, "p.id = s.practice_id AND u.id = p.unit_id");
     order(&b, s, 0);
+    /* An export is one statement as long as the client takes to read it:
+     * the 30 s bound of other statements would cut it off. */
+    struct db_err err;
+    if (!db_command(c, "SET LOCAL statement_timeout = '1h'", &err)) {
+        db_err_problem(&err, pb);
+        buf_free(&b.sql);
+        return false;
+    }
     bool ok = db_stream(c, buf_cstr(&b.sql), b.n, b.params, export_row, &e, pb);
     buf_free(&b.sql);
     return ok;

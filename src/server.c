@@ -2,6 +2,7 @@
  * route, log), and draining on SIGTERM. */
 #include "bdp/server.h"
 
+#include "bdp/cache.h"
 #include "bdp/clock.h"
 
 #include "bdp/indexer.h"
@@ -204,7 +205,7 @@ int server_run(const struct config *cfg)
         log_msg("error", "cannot start: %d migration(s) pending; run `bdp migrate` first", pending);
         return 1;
     }
-    struct server srv = {cfg, NULL, NULL, NULL};
+    struct server srv = {cfg, NULL, NULL, NULL, NULL};
     int size = (int)cfg->num[CFG_POOL_SIZE], wait = (int)cfg->num[CFG_POOL_WAIT_MS];
     srv.primary = db_pool_new(cfg->str[CFG_DATABASE_URL], size, wait);
     srv.reader = *cfg->str[CFG_READ_DATABASE_URL]
@@ -213,7 +214,9 @@ int server_run(const struct config *cfg)
 
     srv.feed = feed_start(cfg->str[CFG_DATABASE_URL], (int)cfg->num[CFG_CHANGE_RETENTION_DAYS],
                           (int)cfg->num[CFG_CHANGE_PURGE_SECONDS], (int)cfg->num[CFG_THREADS] / 2);
+    db_pool_on_commit(srv.primary, feed_touch, srv.feed);
     struct indexer *indexer = indexer_start(cfg->str[CFG_DATABASE_URL], srv.feed, INDEX_BATCH);
+    srv.cache = cache_new((size_t)cfg->num[CFG_SEARCH_CACHE_MB] << 20);
 
     /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t set;
@@ -257,6 +260,7 @@ int server_run(const struct config *cfg)
         mg_exit_library();
         indexer_stop(indexer);
         feed_stop(srv.feed);
+        cache_free(srv.cache);
         if (srv.reader != srv.primary)
             db_pool_free(srv.reader);
         db_pool_free(srv.primary);
@@ -278,6 +282,7 @@ int server_run(const struct config *cfg)
     mg_exit_library();
     indexer_stop(indexer);
     feed_stop(srv.feed);
+    cache_free(srv.cache);
     if (srv.reader != srv.primary)
         db_pool_free(srv.reader);
     db_pool_free(srv.primary);

@@ -30,6 +30,9 @@ struct db_conn;
 /* new; connects lazily. conninfo is copied. */
 struct db_pool *db_pool_new(const char *conninfo, int size, int wait_ms);
 void db_pool_free(struct db_pool *pool); /* closes every connection */
+/* fn(ctx) runs after every COMMIT that db_command makes on a connection of
+ * pool succeeds, before the caller goes on (and so before it answers). */
+void db_pool_on_commit(struct db_pool *pool, void (*fn)(void *ctx), void *ctx);
 
 /* A connected connection, or NULL with pb set to ERR_UNAVAILABLE (database
  * down, or no connection free within the pool's wait). */

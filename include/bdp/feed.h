@@ -18,8 +18,17 @@ void feed_close(struct feed *f);
 bool feed_closing(struct feed *f);
 void feed_stop(struct feed *f); /* closes, joins the thread and frees; safe with NULL */
 
+/* Moves the generation on now: this process committed a change, whose
+ * notification comes a moment later (read-your-writes for cached answers
+ * and long polls). f: a struct feed, as a db_pool_on_commit callback. */
+void feed_touch(void *f);
 /* A number that changes whenever a change may have committed. */
 uint64_t feed_generation(struct feed *f);
+/* A number that changes whenever what a search answers may have changed:
+ * a committed change or an indexer's batch (bdp_search), in any bdp
+ * process. false while the listener is disconnected, when no number can
+ * be trusted. */
+bool feed_data_generation(struct feed *f, uint64_t *gen) __attribute__((warn_unused_result));
 /* Takes a waiting place: false when max_waiters already wait. */
 bool feed_enter(struct feed *f) __attribute__((warn_unused_result));
 void feed_leave(struct feed *f);

@@ -60,6 +60,11 @@ bool resource_list_start(struct req *r, struct query *q, const char *const *allo
  * text; extra (may be NULL): further members, e.g. "facets":{...}. */
 void resource_send_list(struct req *r, const struct query *q, const char *items,
                         const char *next_cursor, long long total, const char *extra);
+/* The same answer as text: the body, and the Link header's value (empty
+ * without a next page) appended to link. */
+void resource_list_json(const struct req *r, const struct query *q, const char *items,
+                        const char *next_cursor, long long total, const char *extra,
+                        struct buf *body, struct buf *link);
 
 void doc_cleanup(struct doc *d);
 

@@ -12,6 +12,7 @@ struct server {
     struct db_pool *primary; /* writes, and reads without a replica */
     struct db_pool *reader;  /* reads: the replica, or primary */
     struct feed *feed;       /* the change feed's listener and purger */
+    struct cache *cache;     /* search answers (NULL: off) */
 };
 
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */

@@ -11,6 +11,8 @@ until a write is visible, they never sleep a fixed time and assume.
 
 import collections
 import csv
+import http.client
+import os
 import io
 import json
 import random
@@ -24,10 +26,13 @@ import pytest
 from conftest import (
     assert_problem,
     collect_pages,
+    free_port,
     gmina_teryt,
     miasto_teryt,
     parse_link_next,
     powiat_teryt,
+    terminate,
+    wait_healthy,
 )
 
 INDEX_WAIT = 10.0  # seconds a write may take to become findable by q
@@ -1675,3 +1680,67 @@ def test_stats_count_published_only(stack, api, world):
 def test_stats_refuses_parameters(stack, query):
     r = stack.get(f"/v1/stats?{query}")
     assert_problem(r, 400, [query.split("=")[0]])
+
+
+# --------------------------------------------------------------------------
+# The answer cache: the same page at the same data generation is served
+# from memory (X-Cache: hit); any committed change or indexer batch makes
+# every cached answer stale.
+
+
+def cache_of(r):
+    return r.headers.get("x-cache")
+
+
+def test_repeated_search_is_served_from_the_cache(stack, api):
+    m = marker()
+    p = api.make_practice(status="published", title=f"Buforowana {m}")
+    wait_for(stack, m, present=[p["id"]])
+    params = {"q": m, "facets": "category,year"}
+    first = search(stack, **params)
+    second = search(stack, **params)
+    assert first.status == 200 and second.status == 200
+    assert cache_of(second) == "hit", second
+    assert second.body == first.body
+    # Visibility is part of the key: anonymous gets its own answer.
+    anon = search(stack, role=None, **params)
+    assert cache_of(anon) == "miss", anon
+
+
+def test_a_write_makes_cached_answers_stale(stack, api):
+    m = marker()
+    a = api.make_practice(status="published", title=f"Pierwsza {m}")
+    wait_for(stack, m, present=[a["id"]])
+    search(stack, q=m)
+    assert cache_of(search(stack, q=m)) == "hit"
+    b = api.make_practice(status="published", title=f"Druga {m}")
+    # A browse list reflects the write at once, never a stale cached page.
+    listed = ids_of(search(stack, unit_id=b["unit_id"], limit=200))
+    assert b["id"] in listed
+    found = wait_for(stack, m, present=[a["id"], b["id"]])
+    assert set(found) == {a["id"], b["id"]}
+    # Unpublishing takes it out of the anonymous answer, cached or not.
+    search(stack, role=None, q=m)
+    r = stack.patch(f"/v1/practices/{b['id']}", {"status": "draft"}, role="editor")
+    assert r.status == 200, r
+    assert ids_of(search(stack, role=None, q=m)) == [a["id"]]
+
+
+def test_cache_off_sends_no_cache_header(stack):
+    port = free_port()
+    path = os.path.join(stack.tmp, f"bdp-nocache-{port}.stderr")
+    with open(path, "ab") as f:
+        proc = stack.spawn_serve(port, f, env={"BDP_SEARCH_CACHE_MB": "0"})
+        stack.extra_procs.append(proc)
+        try:
+            wait_healthy(port, proc, path)
+            for _ in range(2):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/v1/practices?q=dom")
+                r = conn.getresponse()
+                r.read()
+                assert r.status == 200
+                assert r.getheader("X-Cache") is None
+                conn.close()
+        finally:
+            terminate(proc)
