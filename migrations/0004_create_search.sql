@@ -115,7 +115,7 @@ CREATE INDEX practice_search_teryt_idx ON practice_search (teryt text_pattern_op
 
 -- Practices whose vector is missing or stale, oldest request first.
 CREATE TABLE search_queue (
-    practice_id integer PRIMARY KEY,
+    practice_id integer PRIMARY KEY REFERENCES practice (id) ON DELETE CASCADE,
     queued_at   timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 

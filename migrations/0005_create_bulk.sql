@@ -48,7 +48,7 @@ END $$;
 
 -- Practices: upsert on (source, external_id), references by id or natural
 -- key (unit_teryt, an inline unit, category_slugs, category_path).
-CREATE FUNCTION bulk_practices(batch jsonb)
+CREATE FUNCTION bulk_practices(batch jsonb, create_units boolean)
     RETURNS TABLE (n integer, outcome text, id integer, field text, message text)
     LANGUAGE plpgsql AS $$
 BEGIN
@@ -80,12 +80,16 @@ BEGIN
                AND u.voivodeship IS NOT DISTINCT FROM x.r -> 'unit' ->> 'voivodeship'
           WHERE x.unit_id IS NULL AND x.r ? 'unit' GROUP BY x.n) m
     WHERE m.n = b.n;
+    -- A partner's upload only finds units: creating them is an editor's.
+    UPDATE bulk_practice b SET outcome = 'failed', field = 'unit',
+        message = 'matches no unit, and this key may not create units'
+    WHERE NOT create_units AND b.unit_id IS NULL AND b.r ? 'unit';
     INSERT INTO unit (teryt, name, type, voivodeship, county, population, population_year)
     SELECT DISTINCT ON (coalesce(x ->> 'teryt', ''), x ->> 'type', x ->> 'name', x ->> 'voivodeship')
            x ->> 'teryt', x ->> 'name', x ->> 'type', x ->> 'voivodeship', x ->> 'county',
            (x ->> 'population')::int, (x ->> 'population_year')::int
     FROM (SELECT b.r -> 'unit' AS x, b.n FROM bulk_practice b
-          WHERE b.unit_id IS NULL AND b.r ? 'unit') y
+          WHERE b.unit_id IS NULL AND b.r ? 'unit' AND b.outcome IS NULL) y
     ORDER BY coalesce(x ->> 'teryt', ''), x ->> 'type', x ->> 'name', x ->> 'voivodeship', y.n;
     UPDATE bulk_practice b SET unit_id = u.id FROM unit u
     WHERE b.unit_id IS NULL AND b.r ? 'unit'
@@ -97,7 +101,7 @@ BEGIN
         field = CASE WHEN b.r ? 'unit_id' THEN 'unit_id' ELSE 'unit_teryt' END,
         message = CASE WHEN b.r ? 'unit_id' THEN 'names no existing unit'
                        ELSE 'names no unit with TERYT ' || (b.r ->> 'unit_teryt') END
-    WHERE b.unit_id IS NULL;
+    WHERE b.unit_id IS NULL AND b.outcome IS NULL;
 
     -- Categories: ids, slugs or a path; each must exist.
     UPDATE bulk_practice b SET category_ids = CASE
@@ -256,13 +260,16 @@ BEGIN
     FROM bulk_unit_key k WHERE b.outcome IS NULL AND k.teryt = b.r ->> 'teryt';
     INSERT INTO bulk_unit_key SELECT b.r ->> 'teryt', b.n FROM bulk_unit b
     WHERE b.outcome IS NULL AND b.r ->> 'teryt' IS NOT NULL ON CONFLICT DO NOTHING;
-    -- A parent must exist before, or come in this batch.
+    -- A parent must exist already or come earlier in the upload (as the
+    -- TERC register orders them), wherever the batches fall.
     UPDATE bulk_unit b SET outcome = 'failed', field = 'parent_teryt',
         message = 'names no unit with TERYT ' || (b.r ->> 'parent_teryt')
+                  || ' in the database or earlier in this upload'
     WHERE b.outcome IS NULL AND b.r ->> 'parent_teryt' IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM unit x WHERE x.teryt = b.r ->> 'parent_teryt')
       AND NOT EXISTS (SELECT 1 FROM bulk_unit y
-                      WHERE y.outcome IS NULL AND y.r ->> 'teryt' = b.r ->> 'parent_teryt');
+                      WHERE y.outcome IS NULL AND y.n < b.n
+                        AND y.r ->> 'teryt' = b.r ->> 'parent_teryt');
     UPDATE bulk_unit b SET existing = u.id FROM unit u
     WHERE b.outcome IS NULL AND u.teryt = b.r ->> 'teryt';
     UPDATE bulk_unit b SET existing = (
@@ -333,11 +340,16 @@ BEGIN
                 CONTINUE;
             END IF;
         END IF;
-        -- Two levels: areas and their sub-areas.
-        IF pid IS NOT NULL AND (SELECT c.parent_id FROM category c WHERE c.id = pid) IS NOT NULL THEN
+        -- Two levels: areas and their sub-areas. A sub-area's parent is an
+        -- area, and an area with sub-areas stays one.
+        IF pid IS NOT NULL AND (
+            (SELECT c.parent_id FROM category c WHERE c.id = pid) IS NOT NULL
+            OR EXISTS (SELECT 1 FROM category c JOIN category k ON k.parent_id = c.id
+                       WHERE c.slug = coalesce(rec.r ->> 'slug', slugify(rec.r ->> 'name'))))
+        THEN
             RETURN QUERY SELECT rec.n, 'failed'::text, NULL::int,
                 CASE WHEN rec.r ->> 'parent_slug' IS NOT NULL THEN 'parent_slug' ELSE 'parent_id' END,
-                'names a sub-area: categories have two levels'::text;
+                'would make a third level: categories are areas and their sub-areas'::text;
             CONTINUE;
         END IF;
         SELECT * INTO cur FROM category c

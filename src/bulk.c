@@ -70,12 +70,12 @@ static bool flush(struct bulk *b)
     }
     buf_puts(&json, "]");
     problem_init(&pb);
-    bool ok = bulk_store_batch(b->c, b->kind, buf_cstr(&json), on_row, b, &pb);
+    bool ok = bulk_store_batch(b->c, b->kind, buf_cstr(&json), !b->source, on_row, b, &pb);
     for (int i = 0; !ok && pb.kind != ERR_UNAVAILABLE && i < b->batch_n; i++) {
         buf_reset(&json);
         buf_printf(&json, "[%s]", b->batch[i]);
         problem_init(&pb);
-        if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), on_row, b, &pb) &&
+        if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), !b->source, on_row, b, &pb) &&
             pb.kind != ERR_UNAVAILABLE) {
             b->failed++;
             if (pb.n_errors)

@@ -100,6 +100,19 @@ static void check_inline(json_t *sub, bool (*check)(json_t *, struct problem *),
         problem_field(pb, prefix, "%s", inner.detail);
 }
 
+/* An inline unit follows the unit rules, but may leave out its TERYT (the
+ * old site's pages have none): it is then matched by type, name and
+ * voivodeship, or created so. */
+static bool inline_unit_check(json_t *unit, struct problem *pb)
+{
+    if (given(unit, "teryt"))
+        return unit_json_check(unit, pb);
+    const char *type = json_string_value(json_object_get(unit, "type"));
+    if (type && strcmp(type, "zwiazek_jst") != 0 && !given(unit, "voivodeship"))
+        problem_field(pb, "voivodeship", "is required for this unit type");
+    return pb->kind == ERR_NONE;
+}
+
 /* A list of strings naming each thing once. */
 static void check_distinct(json_t *rec, const char *key, struct problem *pb)
 {
@@ -129,11 +142,8 @@ static void check_practice(json_t *rec, struct problem *pb)
     if (given(rec, "category_path") && (json_array_size(path) < 1 || json_array_size(path) > 2))
         problem_field(pb, "category_path", "is [area] or [area, sub-area]");
     check_distinct(rec, "category_slugs", pb);
-    /* An inline unit without TERYT (the old site's pages have none) is
-     * matched by type, name and voivodeship, or created so. */
-    json_t *unit = json_object_get(rec, "unit");
-    if (given(rec, "unit") && given(unit, "teryt"))
-        check_inline(unit, unit_json_check, "unit", pb);
+    if (given(rec, "unit"))
+        check_inline(json_object_get(rec, "unit"), inline_unit_check, "unit", pb);
     json_t *teryt = json_object_get(rec, "unit_teryt");
     const char *t = json_string_value(teryt);
     for (; t && *t; t++)

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 
 static const struct db_stmt st_batch[BULK_KIND__MAX] = {
-    [BULK_PRACTICES] = {"bulk_practices", "SELECT * FROM bulk_practices($1::jsonb)", 1},
+    [BULK_PRACTICES] = {"bulk_practices", "SELECT * FROM bulk_practices($1::jsonb, $2::boolean)",
+                        2},
     [BULK_UNITS] = {"bulk_units", "SELECT * FROM bulk_units($1::jsonb)", 1},
     [BULK_CATEGORIES] = {"bulk_categories", "SELECT * FROM bulk_categories($1::jsonb)", 1},
 };
@@ -42,12 +43,12 @@ bool bulk_store_end(struct db_conn *c, bool commit, struct problem *pb)
     return command(c, commit ? "COMMIT" : "ROLLBACK", pb);
 }
 
-bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bulk_row_fn row,
-                      void *ctx, struct problem *pb)
+bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
+                      bulk_row_fn row, void *ctx, struct problem *pb)
 {
     if (!command(c, "SAVEPOINT bulk_batch", pb))
         return false;
-    const char *params[] = {batch};
+    const char *params[] = {batch, create_units ? "true" : "false"};
     PGresult *r = db_query(c, &st_batch[kind], params, constraints, pb);
     if (!r) {
         struct problem ignored;

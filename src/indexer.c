@@ -1,8 +1,8 @@
-/* The search indexer thread. Each batch, in one transaction: take queued
- * practices, let PostgreSQL split them into weighted words (search_words),
- * replace every word by its lexemes (search_lexemes, remembered here and in
- * search_word so each distinct word is stemmed once), and store the
- * vectors. Stemming a word costs about 15 µs and a practice has hundreds,
+/* The search indexer thread. Each batch: read queued practices as
+ * PostgreSQL splits them into weighted words (search_words), replace every
+ * word by its lexemes (search_lexemes, remembered here and in search_word
+ * so each distinct word is stemmed once), and store the vectors with the
+ * queue entries in one short statement. Stemming a word costs about 15 µs and a practice has hundreds,
  * mostly repeated across practices: the cache is what makes indexing
  * fast (bench/RESULTS.md). */
 #include "bdp/indexer.h"
@@ -238,6 +238,8 @@ static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
         buf_json_str(out, buf_cstr(&v));
         buf_puts(out, ",\"t\":");
         buf_json_str(out, buf_cstr(&t));
+        buf_puts(out, ",\"at\":");
+        buf_json_str(out, PQgetvalue(docs, i, 2));
         buf_puts(out, "}");
     }
     buf_puts(out, "]");
@@ -247,48 +249,46 @@ static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
     buf_free(&tpos);
 }
 
-static bool command(PGconn *pg, const char *sql)
-{
-    PGresult *r = PQexec(pg, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
-        log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
-    PQclear(r);
-    return ok;
-}
-
-/* Indexes one batch: how many practices, or -1 on failure. */
+/* Indexes one batch: how many practices, or -1 on failure. The slow part
+ * (PostgreSQL splitting the texts, stemming new words) runs without a
+ * transaction of its own: a writing transaction held open that long would
+ * hold the change feed back (it hands out only what is older than every
+ * running transaction). The store is one short statement that takes the
+ * queue entries it read, unless a write queued them again meanwhile. */
 static int index_batch(struct indexer *ix, PGconn *pg)
 {
     static const char take[] =
-        "WITH taken AS (DELETE FROM search_queue WHERE practice_id IN ("
-        " SELECT practice_id FROM search_queue ORDER BY queued_at, practice_id"
-        " LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING practice_id)"
-        " SELECT p.id, search_words(p, u)::text FROM taken t"
-        " JOIN practice p ON p.id = t.practice_id JOIN unit u ON u.id = p.unit_id";
-    /* Rows are locked in id order first, as search_sync locks them; at
-     * commit, bdp_search tells every bdp that search answers changed. */
+        "SELECT q.practice_id, search_words(p, u)::text, q.queued_at FROM"
+        " (SELECT practice_id, queued_at FROM search_queue ORDER BY queued_at, practice_id"
+        " LIMIT $1::int) q JOIN practice p ON p.id = q.practice_id JOIN unit u ON u.id = p.unit_id";
+    /* Locks as writers take them: the queue entries first (d, which l
+     * reads, so it runs first), then the rows of practice_search in id
+     * order, as search_sync locks them. A practice queued again since it
+     * was read keeps its entry and its old vector until the next batch.
+     * At commit, bdp_search tells every bdp that search answers changed. */
     static const char store[] =
-        "WITH x AS (SELECT * FROM json_to_recordset($1::json) x (id int, v text, t text)),"
-        " l AS (SELECT practice_id FROM practice_search WHERE practice_id IN (SELECT id FROM x)"
-        " ORDER BY practice_id FOR UPDATE),"
+        "WITH x AS (SELECT * FROM json_to_recordset($1::json) x (id int, v text, t text,"
+        " at timestamptz)),"
+        " d AS (DELETE FROM search_queue q USING x WHERE q.practice_id = x.id"
+        " AND q.queued_at = x.at RETURNING q.practice_id),"
+        " l AS (SELECT practice_id FROM practice_search WHERE practice_id IN"
+        " (SELECT practice_id FROM d) ORDER BY practice_id FOR UPDATE),"
         " u AS (UPDATE practice_search s SET vector = x.v::tsvector, title_vector = x.t::tsvector"
         " FROM x, l WHERE s.practice_id = x.id AND l.practice_id = x.id)"
         " SELECT pg_notify('bdp_search', '')";
     char batch[16];
     snprintf(batch, sizeof batch, "%d", ix->batch);
     const char *params[] = {batch};
-    if (!command(pg, "BEGIN"))
-        return -1;
     PGresult *docs = PQexecParams(pg, take, 1, NULL, params, NULL, NULL, 0);
-    int n = -1;
     if (PQresultStatus(docs) != PGRES_TUPLES_OK) {
         log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
-        goto out;
+        PQclear(docs);
+        return -1;
     }
-    if (PQntuples(docs) == 0) { /* nothing queued: no store, no notification */
-        n = 0;
-        goto out;
+    int n = PQntuples(docs);
+    if (n == 0) { /* nothing queued: no store, no notification */
+        PQclear(docs);
+        return 0;
     }
     json_t *missing = missing_words(ix, docs);
     if (ix->used + json_array_size(missing) > CACHE_MAX) {
@@ -298,23 +298,19 @@ static int index_batch(struct indexer *ix, PGconn *pg)
     }
     bool ok = json_array_size(missing) == 0 || learn(ix, pg, missing);
     json_decref(missing);
-    if (!ok)
-        goto out;
-    struct buf json = BUF_INIT;
-    vectors(ix, docs, &json);
-    const char *vparams[] = {buf_cstr(&json)};
-    PGresult *r = PQexecParams(pg, store, 1, NULL, vparams, NULL, NULL, 0);
-    if (PQresultStatus(r) == PGRES_TUPLES_OK)
-        n = PQntuples(docs);
-    else
-        log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
-    PQclear(r);
-    buf_free(&json);
-out:
+    if (ok) {
+        struct buf json = BUF_INIT;
+        vectors(ix, docs, &json);
+        const char *vparams[] = {buf_cstr(&json)};
+        PGresult *r = PQexecParams(pg, store, 1, NULL, vparams, NULL, NULL, 0);
+        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok)
+            log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
+        PQclear(r);
+        buf_free(&json);
+    }
     PQclear(docs);
-    if (!command(pg, n >= 0 ? "COMMIT" : "ROLLBACK"))
-        n = -1;
-    return n;
+    return ok ? n : -1;
 }
 
 static void pause_ms(long ms)

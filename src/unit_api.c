@@ -45,8 +45,7 @@ void unit_api_list(struct req *r)
         goto out;
     db_give(c);
     c = NULL;
-    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total,
-                       NULL);
+    resource_send_list(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total, NULL);
 out:
     db_give(c);
     http_fail(r, &pb);

@@ -13,9 +13,11 @@ typedef void (*bulk_row_fn)(void *ctx, long line, const char *outcome, const cha
 
 /* Writes batch (a JSON array of checked records, each with its line "n")
  * under a savepoint: false + pb (and nothing of the batch written) if the
- * statement failed. */
-bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bulk_row_fn row,
-                      void *ctx, struct problem *pb) __attribute__((warn_unused_result));
+ * statement failed. create_units: practices' inline units that match none
+ * are created (else they fail). */
+bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
+                      bulk_row_fn row, void *ctx, struct problem *pb)
+    __attribute__((warn_unused_result));
 
 bool bulk_store_begin(struct db_conn *c, struct problem *pb) __attribute__((warn_unused_result));
 /* Commits when commit, else rolls back; false + pb if the commit failed. */

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import string
 import time
 import urllib.parse
@@ -31,6 +32,7 @@ from conftest import (
     Stack,
     Unchanged,
     assert_problem,
+    read_http_response,
     gmina_teryt,
     powiat_teryt,
     uniq,
@@ -627,6 +629,44 @@ def test_reference_errors_name_their_field(stack, unit, api):
     assert [p["external_id"] for p in by_source(stack, src)] == ["dobry"]
 
 
+def test_inline_unit_follows_the_unit_rules(stack, unchanged):
+    """An inline unit without TERYT is still a unit: a gmina needs its
+    voivodeship, as in POST /v1/units."""
+    m = marker()
+    unit = {"type": "gmina_miejska", "name": f"Bez województwa {m}"}
+    r = stack.post("/v1/units", unit, role="editor")
+    assert_problem(r, 422, fields=["voivodeship"])
+    recs = [{"title": "Jednostka bez województwa", "unit": unit},
+            {"title": "Ujemna ludność", "unit": {"type": "zwiazek_jst", "name": f"Z {m}", "population": -1}}]
+    with unchanged():
+        p = refusal(bulk(stack, "practices", recs, query={"dry_run": "true"}), 422, failed=2, received=2,
+                    dry_run=True)
+    expect_errors(p, {1: "unit", 2: "unit"})
+
+
+def test_a_body_cut_short_writes_nothing(stack, unit, unchanged):
+    """A client that declares more than it sends and stops: 400, and
+    nothing of what did arrive is written, in partial mode too."""
+    src = marker()
+    body = nd([{"source": src, "external_id": str(i), "title": f"Urwany {i}", "unit_id": unit["id"]}
+               for i in range(20)])
+    head = (f"POST /v1/bulk/practices?mode=partial HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {stack.keys['editor']}\r\nContent-Type: {NDJSON}\r\n"
+            f"Content-Length: {len(body) + 500}\r\nConnection: close\r\n\r\n").encode()
+    with unchanged():
+        s = socket.create_connection(("127.0.0.1", stack.port), timeout=15)
+        try:
+            s.sendall(head + body)
+            s.shutdown(socket.SHUT_WR)
+            status, headers, data = read_http_response(s)
+        except (ConnectionError, AssertionError):
+            status = None  # the server may close without an answer: fine, if nothing is written
+        finally:
+            s.close()
+        assert status in (None, 400), (status, data)
+    assert by_source(stack, src) == []
+
+
 def test_a_record_the_database_refuses_names_its_field(stack, unit):
     """category_slugs naming one category twice: the record fails naming
     category_slugs (as category_ids with a repeated id does), and in
@@ -889,10 +929,10 @@ def test_units_upsert_on_teryt_and_parent_links(stack):
     pt = powiat_teryt("04")
     g1, g2 = pt + "011", pt + "022"
     recs = [
-        {"teryt": g1, "name": f"Miasto {m}", "type": "gmina_miejska", "voivodeship": "kujawsko-pomorskie",
-         "county": f"powiat {m}", "population": 1000, "parent_teryt": pt},          # the parent comes later
         {"teryt": pt, "name": f"powiat {m}", "type": "powiat_ziemski", "voivodeship": "kujawsko-pomorskie",
          "county": f"powiat {m}", "population": 5000, "population_year": 2020},
+        {"teryt": g1, "name": f"Miasto {m}", "type": "gmina_miejska", "voivodeship": "kujawsko-pomorskie",
+         "county": f"powiat {m}", "population": 1000, "parent_teryt": pt},          # the parent came first
         {"teryt": g2, "name": f"Wieś {m}", "type": "gmina_wiejska", "voivodeship": "kujawsko-pomorskie",
          "parent_teryt": pt},
         {"name": f"Związek {m}", "type": "zwiazek_jst"},
@@ -910,7 +950,7 @@ def test_units_upsert_on_teryt_and_parent_links(stack):
     zw = stack.get("/v1/units?" + urllib.parse.urlencode({"q": f"Związek {m}"}), role="reader").json
     assert zw["total"] == 1, "a unit without TERYT upserts on type, name and voivodeship"
 
-    recs[0] = dict(recs[0], population=1100)
+    recs[1] = dict(recs[1], population=1100)
     cursor = feed_end(stack)
     report(bulk(stack, "units", recs), updated=1, unchanged=3)
     u = stack.get(f"/v1/units/{got[g1]['id']}", role="reader").json
@@ -936,6 +976,47 @@ def test_unit_with_unknown_parent_fails_and_is_not_written(stack, unchanged):
     got = stack.get(f"/v1/units?teryt={pt}&limit=10", role="reader").json["items"]
     assert [u["teryt"] for u in got] == [pt], (
         f"partial mode reported the unit of line 2 as failed but wrote it: {[u['teryt'] for u in got]}")
+
+
+def test_unit_parent_must_come_first(stack):
+    """A parent must exist or come earlier in the upload (as the TERC
+    register orders them), wherever the batches of 500 fall: right after
+    its child, or 700 records after it, it is too late; 700 records before
+    it, it is found."""
+    m = marker()
+    pt = powiat_teryt("04")
+    child = {"teryt": pt + "011", "name": f"Miasto {m}", "type": "gmina_miejska",
+             "voivodeship": "kujawsko-pomorskie", "parent_teryt": pt}
+    parent = {"teryt": pt, "name": f"powiat {m}", "type": "powiat_ziemski", "voivodeship": "kujawsko-pomorskie"}
+    filler = [{"name": f"Związek {m} {i}", "type": "zwiazek_jst"} for i in range(700)]
+    with Unchanged(stack):
+        for recs in ([child, parent], [child] + filler + [parent]):
+            body = report(bulk(stack, "units", recs, query={"mode": "partial", "dry_run": "true"}),
+                          created=len(recs) - 1, failed=1, dry_run=True)
+            expect_errors(body, {1: "parent_teryt"})
+        body = report(bulk(stack, "units", [parent] + filler + [child],
+                           query={"mode": "partial", "dry_run": "true"}),
+                      created=702, dry_run=True)
+    assert body["errors"] == []
+
+
+def test_unit_fields_left_out_keep_their_values(stack):
+    """A unit record without population, county, ... leaves them as they
+    are (the TERC register has no populations: loading it again keeps them)."""
+    m = marker()
+    t = gmina_teryt(2, "22")
+    full = {"teryt": t, "name": f"Wieś {m}", "type": "gmina_wiejska", "voivodeship": "pomorskie",
+            "county": "słupski", "population": 4321, "population_year": 2019}
+    report(bulk(stack, "units", [full]), created=1)
+    u0 = stack.get(f"/v1/units?teryt={t}", role="reader").json["items"][0]
+    short = {"teryt": t, "name": f"Wieś {m}", "type": "gmina_wiejska", "voivodeship": "pomorskie"}
+    report(bulk(stack, "units", [short]), unchanged=1)
+    u1 = stack.get(f"/v1/units/{u0['id']}", role="reader").json
+    assert {k: u1[k] for k in full} == full and u1["version"] == u0["version"]
+    report(bulk(stack, "units", [dict(short, population=5000)]), updated=1)
+    u2 = stack.get(f"/v1/units/{u0['id']}", role="reader").json
+    assert (u2["population"], u2["population_year"], u2["county"]) == (5000, 2019, "słupski")
+    assert u2["version"] == u0["version"] + 1
 
 
 def test_units_validation_errors(stack, api, unchanged):
@@ -1044,6 +1125,29 @@ def test_categories_tree_has_two_levels(stack, unchanged):
         expect_errors(p, {1: "parent_slug", 2: "parent_id"})
         p = refusal(bulk(stack, "categories", recs, query={"mode": "atomic"}), 422, failed=2, received=2)
         expect_errors(p, {1: "parent_slug", 2: "parent_id"})
+
+
+def test_an_area_with_sub_areas_cannot_become_a_sub_area(stack, unchanged):
+    """Moving an area that has sub-areas under another area would make a
+    third level: refused, as PUT /v1/categories/{id} refuses it."""
+    m = marker()
+    report(bulk(stack, "categories", [{"name": f"Obszar {m}", "slug": f"obszar-{m}"},
+                                      {"name": f"Pod {m}", "slug": f"pod-{m}", "parent_slug": f"obszar-{m}"}]),
+           created=2)
+    area = categories(stack)[f"obszar-{m}"]
+    dialog = cat_by_path(stack, "Dialog społeczny")
+    r = stack.put(f"/v1/categories/{area['id']}", {"name": area["name"], "slug": area["slug"],
+                                                   "parent_id": dialog["id"]}, role="editor")
+    assert_problem(r, 422, fields=["parent_id"])
+    with unchanged():
+        p = refusal(bulk(stack, "categories", [{"name": f"Obszar {m}", "slug": f"obszar-{m}",
+                                                "parent_slug": dialog["slug"]}],
+                         query={"dry_run": "true"}), 422, failed=1, received=1, dry_run=True)
+        expect_errors(p, {1: "parent_slug"})
+        p = refusal(bulk(stack, "categories", [{"name": f"Obszar {m}", "slug": f"obszar-{m}",
+                                                "parent_id": dialog["id"]}]), 422, failed=1, received=1)
+        expect_errors(p, {1: "parent_id"})
+    assert categories(stack)[f"pod-{m}"]["path"] == [f"Obszar {m}", f"Pod {m}"]
 
 
 def test_categories_csv(stack):
@@ -1336,12 +1440,18 @@ def test_terc_sample_creates_exactly_its_units(small, terc_upload):
 
 
 def test_terc_sample_again_is_unchanged(small, terc_upload):
+    # a population set since: the register has none, and loading it again keeps it
+    g = terc_units(small)["0201011"]
+    r = small.patch(f"/v1/units/{g['id']}", {"population": 39000, "population_year": 2023}, role="editor")
+    assert r.status == 200, r
     units = terc_units(small)
     with Unchanged(small):
         report(bulk(small, "units", TERC_SAMPLE.read_bytes(), CSV), unchanged=len(TERC_UNITS))
         report(bulk(small, "units", TERC_SAMPLE.read_bytes(), CSV, query={"dry_run": "true"}),
                unchanged=len(TERC_UNITS), dry_run=True)
-    assert {t: u["version"] for t, u in terc_units(small).items()} == {t: u["version"] for t, u in units.items()}
+    after = terc_units(small)
+    assert {t: u["version"] for t, u in after.items()} == {t: u["version"] for t, u in units.items()}
+    assert (after["0201011"]["population"], after["0201011"]["population_year"]) == (39000, 2023)
 
 
 def test_terc_bad_rows_and_other_kinds(small, terc_upload):

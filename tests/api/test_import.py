@@ -368,9 +368,9 @@ def test_json_csv_and_resources(imp, seeded, terc, tmp_path):
     assert one(imp, src, "n1")["unit"]["teryt"] == "1261011"
 
     units = write(tmp_path, "jednostki.ndjson", "\n".join(json.dumps(u, ensure_ascii=False) for u in [
+        {"teryt": pt, "name": f"powiat {m}", "type": "powiat_ziemski", "voivodeship": "lubuskie"},
         {"teryt": pt + "011", "name": f"Miasto {m}", "type": "gmina_miejska", "voivodeship": "lubuskie",
-         "parent_teryt": pt},
-        {"teryt": pt, "name": f"powiat {m}", "type": "powiat_ziemski", "voivodeship": "lubuskie"}]))
+         "parent_teryt": pt}]))
     units_csv = write(tmp_path, "jednostki.csv", "name,type\n" f"Związek {m},zwiazek_jst\n")
     cats = write(tmp_path, "kategorie.json", json.dumps([
         {"name": f"Obszar {m}"}, {"name": f"Pod {m}", "parent_slug": f"obszar-{m}"}]))
