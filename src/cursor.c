@@ -1,7 +1,6 @@
 /* Keyset cursors and base64url. */
 #include "bdp/cursor.h"
 
-#include "bdp/jsonv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,27 +83,6 @@ bool cursor_decode_id(const char *cursor, long long *id)
     return ok;
 }
 
-void cursor_encode_date_id(struct buf *out, const char *date, long long id)
-{
-    char text[48];
-    snprintf(text, sizeof text, "e:%.10s:%lld", date, id);
-    encode_text(out, text);
-}
-
-bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
-{
-    struct buf b = BUF_INIT;
-    bool ok = base64url_decode(cursor, &b) && b.len >= 14 && strlen(b.p) == b.len &&
-              strncmp(b.p, "e:", 2) == 0 && b.p[12] == ':';
-    if (ok) {
-        memcpy(date, b.p + 2, 10);
-        date[10] = '\0';
-        ok = jsonv_date_valid(date) && parse_id(b.p + 13, id);
-    }
-    buf_free(&b);
-    return ok;
-}
-
 void cursor_encode_key(struct buf *out, char kind, const char *key, long long id)
 {
     struct buf text = BUF_INIT;
@@ -116,7 +94,7 @@ void cursor_encode_key(struct buf *out, char kind, const char *key, long long id
 bool cursor_decode_key(const char *cursor, char kind, struct buf *key, long long *id)
 {
     struct buf b = BUF_INIT;
-    bool ok = base64url_decode(cursor, &b) && b.len > 4 && strlen(b.p) == b.len && b.p[0] == kind &&
+    bool ok = base64url_decode(cursor, &b) && b.len >= 4 && strlen(b.p) == b.len && b.p[0] == kind &&
               b.p[1] == ':';
     const char *colon = ok ? strchr(b.p + 2, ':') : NULL;
     if (colon) {

@@ -11,11 +11,6 @@
 void cursor_encode_id(struct buf *out, long long id);
 bool cursor_decode_id(const char *cursor, long long *id) __attribute__((warn_unused_result));
 
-/* Cursor after the row with this date (YYYY-MM-DD) and id. */
-void cursor_encode_date_id(struct buf *out, const char *date, long long id);
-bool cursor_decode_date_id(const char *cursor, char date[11], long long *id)
-    __attribute__((warn_unused_result));
-
 /* Cursor after the row with this sort key (any text without NUL) and id,
  * for the list kind (one letter); decode fills key (caller frees) and
  * fails for another kind. The caller checks the key's form. */
