@@ -57,24 +57,32 @@ static void cond(struct sqlb *b, const char *tmpl, const char *value)
 #define RANK "(((s.title_vector @@ qq.tsq)::int + ts_rank(s.title_vector, qq.tsq))::real)"
 
 struct sort_sql {
-    const char *key;   /* the cursor's key, as text */
-    const char *order; /* ORDER BY */
-    const char *after; /* the keyset condition: $? the key, then $? the id */
+    const char *key;     /* the cursor's key, as text */
+    const char *order;   /* ORDER BY */
+    const char *order_q; /* ORDER BY with q: the same order by expressions no index gives */
+    const char *after;   /* the keyset condition: $? the key, then $? the id */
 };
 
+/* With q, an index on the sort column tempted the planner to walk it and
+ * test every row's vector (read from TOAST) until a page was full: for a
+ * rare word that read nearly every practice (half a second). The matches
+ * come from the text index instead, then are sorted. */
 static const struct sort_sql sorts[SORT__MAX] = {
     /* real throughout: the order, the cursor's key and its comparison must
      * see the same value, or a page boundary between near-equal ranks
      * skips a hit. */
-    [SORT_RELEVANCE] = {RANK, RANK " DESC, s.practice_id DESC",
+    [SORT_RELEVANCE] = {RANK, RANK " DESC, s.practice_id DESC", RANK " DESC, s.practice_id DESC",
                         "(" RANK ", s.practice_id) < ($?::real, $?::int)"},
     [SORT_ENTERED_DESC] = {"s.entered_on", "s.entered_on DESC, s.practice_id DESC",
+                           "s.entered_on + 0 DESC, s.practice_id + 0 DESC",
                            "(s.entered_on, s.practice_id) < ($?::date, $?::int)"},
     [SORT_ENTERED_ASC] = {"s.entered_on", "s.entered_on, s.practice_id",
+                          "s.entered_on + 0, s.practice_id + 0",
                           "(s.entered_on, s.practice_id) > ($?::date, $?::int)"},
-    [SORT_TITLE] = {"s.title", "s.title, s.practice_id",
+    [SORT_TITLE] = {"s.title", "s.title, s.practice_id", "s.title || '', s.practice_id + 0",
                     "(s.title, s.practice_id) > ($? COLLATE \"pl-x-icu\", $?::int)"},
     [SORT_UPDATED_DESC] = {"rfc3339(s.updated_at)", "s.updated_at DESC, s.practice_id DESC",
+                           "s.updated_at + interval '0 s' DESC, s.practice_id + 0 DESC",
                            "(s.updated_at, s.practice_id) < ($?::timestamptz, $?::int)"},
 };
 
@@ -123,7 +131,7 @@ static void order(struct sqlb *b, const struct search *s, int limit)
         buf_puts(&b->sql, " AND ");
         put(&b->sql, o->after, nums);
     }
-    buf_printf(&b->sql, " ORDER BY %s", o->order);
+    buf_printf(&b->sql, " ORDER BY %s", s->q ? o->order_q : o->order);
     if (limit) {
         snprintf(b->limit, sizeof b->limit, "%d", limit);
         buf_printf(&b->sql, " LIMIT $%d::int", param(b, b->limit));
