@@ -1,7 +1,6 @@
 /* Keyset cursors and base64url. */
 #include "bdp/cursor.h"
 
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +93,8 @@ void cursor_encode_key(struct buf *out, char kind, const char *key, long long id
 bool cursor_decode_key(const char *cursor, char kind, struct buf *key, long long *id)
 {
     struct buf b = BUF_INIT;
-    bool ok = base64url_decode(cursor, &b) && b.len >= 4 && strlen(b.p) == b.len && b.p[0] == kind &&
-              b.p[1] == ':';
+    bool ok = base64url_decode(cursor, &b) && b.len >= 4 && strlen(b.p) == b.len &&
+              b.p[0] == kind && b.p[1] == ':';
     const char *colon = ok ? strchr(b.p + 2, ':') : NULL;
     if (colon) {
         char idtext[16];

@@ -2,9 +2,9 @@
  * PostgreSQL splits them into weighted words (search_words), replace every
  * word by its lexemes (search_lexemes, remembered here and in search_word
  * so each distinct word is stemmed once), and store the vectors with the
- * queue entries in one short statement. Stemming a word costs about 15 µs and a practice has hundreds,
- * mostly repeated across practices: the cache is what makes indexing
- * fast (bench/RESULTS.md). */
+ * queue entries in one short statement. Stemming a word costs about
+ * 15 µs and a practice has hundreds, mostly repeated across practices:
+ * the cache is what makes indexing fast (bench/RESULTS.md). */
 #include "bdp/indexer.h"
 
 #include "bdp/buf.h"
@@ -13,6 +13,7 @@
 #include "bdp/log.h"
 
 #include <jansson.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 /* Words remembered at most; past that the cache starts again, which keeps
  * the resident size bounded (about 100 bytes a word). A batch's words
  * (some 300 a practice) always fit. */
-#define CACHE_MAX 262144
+#define CACHE_MAX 65536
 
 struct entry {
     char *word;    /* owned; NULL = empty slot */
@@ -64,6 +65,7 @@ static void cache_clear(struct indexer *ix)
         ix->slots[i] = (struct entry){NULL, NULL};
     }
     ix->used = 0;
+    malloc_trim(0); /* give the words' memory back: bdp idles small */
 }
 
 /* Appends s quoted as a tsvector lexeme. */
