@@ -216,8 +216,8 @@ static json_t *missing_words(struct indexer *ix, PGresult *docs)
     return missing;
 }
 
-/* The vectors of the batch as JSON: [{"id":..,"v":..,"t":..}]; every word
- * is in the cache (learn). */
+/* The vectors of the batch as JSON: [{"id":..,"v":..,"t":..,"at":..}];
+ * every word is in the cache (learn). */
 static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
 {
     struct tsentry e = {.word = BUF_INIT};
@@ -229,12 +229,18 @@ static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
         buf_reset(&t);
         while (next_entry(&p, &e)) {
             struct entry *c = slot(ix, buf_cstr(&e.word));
-            if (!c->word)
-                continue;
-            emit(&v, c->lexemes, e.positions, e.positions_len);
+            struct buf q = BUF_INIT;
+            const char *lexemes = c->word ? c->lexemes : NULL;
+            if (!lexemes) { /* never expected: keep the word as it is */
+                log_msg("warn", "search indexer: \"%s\" was not learnt", buf_cstr(&e.word));
+                quote(&q, buf_cstr(&e.word));
+                lexemes = buf_cstr(&q);
+            }
+            emit(&v, lexemes, e.positions, e.positions_len);
             title_positions(&tpos, e.positions, e.positions_len);
             if (tpos.len)
-                emit(&t, c->lexemes, tpos.p, tpos.len);
+                emit(&t, lexemes, tpos.p, tpos.len);
+            buf_free(&q);
         }
         buf_printf(out, "%s{\"id\":%s,\"v\":", i ? "," : "", PQgetvalue(docs, i, 0));
         buf_json_str(out, buf_cstr(&v));
