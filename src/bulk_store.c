@@ -43,18 +43,34 @@ bool bulk_store_end(struct db_conn *c, bool commit, struct problem *pb)
     return command(c, commit ? "COMMIT" : "ROLLBACK", pb);
 }
 
-bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
-                      bulk_row_fn row, void *ctx, struct problem *pb)
+/* Undoes a failed batch; a database that cannot do even that is gone. */
+static void rollback_batch(struct db_conn *c, struct problem *pb)
+{
+    struct problem ignored;
+    problem_init(&ignored);
+    if (!command(c, "ROLLBACK TO SAVEPOINT bulk_batch", &ignored))
+        problem_set(pb, ERR_UNAVAILABLE, "The database is unavailable; try again shortly.");
+}
+
+bool bulk_store_send(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
+                     struct problem *pb)
 {
     if (!command(c, "SAVEPOINT bulk_batch", pb))
         return false;
     const char *params[] = {batch, create_units ? "true" : "false"};
-    PGresult *r = db_query(c, &st_batch[kind], params, constraints, pb);
+    struct db_err e;
+    if (db_send(c, &st_batch[kind], params, &e))
+        return true;
+    db_err_problem(&e, pb);
+    rollback_batch(c, pb);
+    return false;
+}
+
+bool bulk_store_collect(struct db_conn *c, bulk_row_fn row, void *ctx, struct problem *pb)
+{
+    PGresult *r = db_collect(c, constraints, pb);
     if (!r) {
-        struct problem ignored;
-        problem_init(&ignored);
-        if (!command(c, "ROLLBACK TO SAVEPOINT bulk_batch", &ignored))
-            problem_set(pb, ERR_UNAVAILABLE, "The database is unavailable; try again shortly.");
+        rollback_batch(c, pb);
         return false;
     }
     for (int i = 0; i < PQntuples(r); i++)
@@ -63,4 +79,10 @@ bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch,
             PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4));
     PQclear(r);
     return command(c, "RELEASE SAVEPOINT bulk_batch", pb);
+}
+
+bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
+                      bulk_row_fn row, void *ctx, struct problem *pb)
+{
+    return bulk_store_send(c, kind, batch, create_units, pb) && bulk_store_collect(c, row, ctx, pb);
 }

@@ -203,6 +203,23 @@ static bool is_prepared(struct db_conn *c, const struct db_stmt *st)
     return false;
 }
 
+/* Prepares st on c if this connection has not yet. */
+static bool prepare(struct db_conn *c, const struct db_stmt *st, struct db_err *e)
+{
+    if (is_prepared(c, st))
+        return true;
+    PGresult *r = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fill_err(c, r, e);
+        PQclear(r);
+        return false;
+    }
+    PQclear(r);
+    if (c->n_prepared < MAX_PREPARED)
+        c->prepared[c->n_prepared++] = st;
+    return true;
+}
+
 PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
                   struct db_err *e)
 {
@@ -210,23 +227,59 @@ PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const
         fill_err(c, NULL, e);
         return NULL;
     }
-    if (!is_prepared(c, st)) {
-        PGresult *r = PQprepare(c->pg, st->name, st->sql, st->nparams, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            fill_err(c, r, e);
-            PQclear(r);
-            return NULL;
-        }
-        PQclear(r);
-        if (c->n_prepared < MAX_PREPARED)
-            c->prepared[c->n_prepared++] = st;
-    }
+    if (!prepare(c, st, e))
+        return NULL;
     PGresult *r = PQexecPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus(r);
     if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
         return r;
     fill_err(c, r, e);
     PQclear(r);
+    return NULL;
+}
+
+bool db_send(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+             struct db_err *e)
+{
+    if (!c->pg) {
+        fill_err(c, NULL, e);
+        return false;
+    }
+    if (!prepare(c, st, e))
+        return false;
+    if (PQsendQueryPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0))
+        return true;
+    fill_err(c, NULL, e);
+    return false;
+}
+
+PGresult *db_collect(struct db_conn *c, const struct db_constraint *map, struct problem *pb)
+{
+    struct db_err e = {.kind = ERR_NONE};
+    PGresult *r, *out = NULL;
+    if (!c->pg) {
+        fill_err(c, NULL, &e);
+        db_err_problem(&e, pb);
+        return NULL;
+    }
+    while ((r = PQgetResult(c->pg))) {
+        ExecStatusType s = PQresultStatus(r);
+        if ((s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) && !out && e.kind == ERR_NONE) {
+            out = r;
+            continue;
+        }
+        if (e.kind == ERR_NONE)
+            fill_err(c, r, &e);
+        PQclear(r);
+        if (!c->pg)
+            break;
+    }
+    if (e.kind == ERR_NONE && out)
+        return out;
+    PQclear(out);
+    if (e.kind == ERR_NONE)
+        fill_err(c, NULL, &e);
+    db_err_map(&e, map, pb);
     return NULL;
 }
 

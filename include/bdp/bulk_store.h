@@ -19,6 +19,14 @@ bool bulk_store_batch(struct db_conn *c, enum bulk_kind kind, const char *batch,
                       bulk_row_fn row, void *ctx, struct problem *pb)
     __attribute__((warn_unused_result));
 
+/* bulk_store_batch in two halves, so that the next batch can be read while
+ * the database writes this one: send (false + pb if it could not start),
+ * then collect its answer. Nothing else may run on c in between. */
+bool bulk_store_send(struct db_conn *c, enum bulk_kind kind, const char *batch, bool create_units,
+                     struct problem *pb) __attribute__((warn_unused_result));
+bool bulk_store_collect(struct db_conn *c, bulk_row_fn row, void *ctx, struct problem *pb)
+    __attribute__((warn_unused_result));
+
 bool bulk_store_begin(struct db_conn *c, struct problem *pb) __attribute__((warn_unused_result));
 /* Commits when commit, else rolls back; false + pb if the commit failed. */
 bool bulk_store_end(struct db_conn *c, bool commit, struct problem *pb)

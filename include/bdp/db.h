@@ -70,7 +70,15 @@ PGresult *db_query(struct db_conn *c, const struct db_stmt *st, const char *cons
                    const struct db_constraint *map, struct problem *pb)
     __attribute__((warn_unused_result));
 
-/* One connection outside any pool, for the command line. NULL + message. */
+/* The two halves of db_query, so that the caller can work while the
+ * statement runs: db_send sends st (false + e if it could not), db_collect
+ * waits for its result (the caller PQclears) or returns NULL with pb set as
+ * db_query would. Nothing else may run on c in between. */
+bool db_send(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+             struct db_err *e) __attribute__((warn_unused_result));
+PGresult *db_collect(struct db_conn *c, const struct db_constraint *map, struct problem *pb)
+    __attribute__((warn_unused_result));
+
 /* A statement built for this request (not prepared: planned with its
  * values), failure reported as a problem. */
 PGresult *db_query_text(struct db_conn *c, const char *sql, int nparams, const char *const *params,
@@ -84,6 +92,7 @@ bool db_stream(struct db_conn *c, const char *sql, int nparams, const char *cons
                bool (*row)(void *ctx, const PGresult *r), void *ctx, struct problem *pb)
     __attribute__((warn_unused_result));
 
+/* One connection outside any pool, for the command line. NULL + message. */
 PGconn *db_connect_once(const char *conninfo, char *err, size_t errlen);
 
 #endif
