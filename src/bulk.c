@@ -53,14 +53,66 @@ static long record_line(const char *json)
     return line;
 }
 
-/* Writes the waiting records. A batch the database refuses as a whole is
- * written again a record at a time, so that the record at fault is named
- * and, in partial mode, the others still go in. false once the database
- * is gone. */
+static void free_records(char **records, int *n)
+{
+    for (int i = 0; i < *n; i++)
+        free(records[i]);
+    *n = 0;
+}
+
+/* After the database refused a batch as a whole: its records again, one
+ * at a time, so that the record at fault is named and, in partial mode,
+ * the others still go in. */
+static void write_each(struct bulk *b, char **records, int n)
+{
+    struct buf json = BUF_INIT;
+    struct problem pb;
+    problem_init(&pb);
+    for (int i = 0; i < n && pb.kind != ERR_UNAVAILABLE; i++) {
+        buf_reset(&json);
+        buf_printf(&json, "[%s]", records[i]);
+        problem_init(&pb);
+        if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), !b->source, on_row, b, &pb) &&
+            pb.kind != ERR_UNAVAILABLE) {
+            b->failed++;
+            if (pb.n_errors)
+                add_error(b, record_line(records[i]), pb.errors[0].field, pb.errors[0].message);
+            else
+                add_error(b, record_line(records[i]), NULL, pb.detail);
+        }
+    }
+    if (pb.kind == ERR_UNAVAILABLE)
+        b->fatal = pb;
+    buf_free(&json);
+}
+
+/* Waits for the batch the database is writing and takes in its answer.
+ * false once the database is gone. */
+static bool collect(struct bulk *b)
+{
+    if (b->sent_n == 0)
+        return b->fatal.kind == ERR_NONE;
+    struct problem pb;
+    problem_init(&pb);
+    if (!bulk_store_collect(b->c, on_row, b, &pb)) {
+        if (pb.kind == ERR_UNAVAILABLE)
+            b->fatal = pb;
+        else
+            write_each(b, b->sent, b->sent_n);
+    }
+    free_records(b->sent, &b->sent_n);
+    return b->fatal.kind == ERR_NONE;
+}
+
+/* Hands the waiting records to the database as one batch and returns
+ * while it writes them, so that the next batch is read and checked
+ * meanwhile: bdp and PostgreSQL work at the same time. Batches still go
+ * in one after the other: the previous one is collected first. false once
+ * the database is gone. */
 static bool flush(struct bulk *b)
 {
-    if (b->batch_n == 0)
-        return true;
+    if (!collect(b) || b->batch_n == 0)
+        return b->fatal.kind == ERR_NONE;
     struct buf json = BUF_INIT;
     struct problem pb;
     buf_puts(&json, "[");
@@ -70,26 +122,20 @@ static bool flush(struct bulk *b)
     }
     buf_puts(&json, "]");
     problem_init(&pb);
-    bool ok = bulk_store_batch(b->c, b->kind, buf_cstr(&json), !b->source, on_row, b, &pb);
-    for (int i = 0; !ok && pb.kind != ERR_UNAVAILABLE && i < b->batch_n; i++) {
-        buf_reset(&json);
-        buf_printf(&json, "[%s]", b->batch[i]);
-        problem_init(&pb);
-        if (!bulk_store_batch(b->c, b->kind, buf_cstr(&json), !b->source, on_row, b, &pb) &&
-            pb.kind != ERR_UNAVAILABLE) {
-            b->failed++;
-            if (pb.n_errors)
-                add_error(b, record_line(b->batch[i]), pb.errors[0].field, pb.errors[0].message);
-            else
-                add_error(b, record_line(b->batch[i]), NULL, pb.detail);
-        }
-    }
-    if (pb.kind == ERR_UNAVAILABLE)
-        b->fatal = pb;
-    for (int i = 0; i < b->batch_n; i++)
-        free(b->batch[i]);
-    b->batch_n = 0;
+    bool sent = bulk_store_send(b->c, b->kind, buf_cstr(&json), !b->source, &pb);
     buf_free(&json);
+    if (sent) {
+        char **t = b->sent;
+        b->sent = b->batch;
+        b->sent_n = b->batch_n;
+        b->batch = t;
+        b->batch_n = 0;
+    } else if (pb.kind == ERR_UNAVAILABLE) {
+        b->fatal = pb;
+    } else {
+        write_each(b, b->batch, b->batch_n);
+    }
+    free_records(b->batch, &b->batch_n);
     return b->fatal.kind == ERR_NONE;
 }
 
@@ -153,6 +199,7 @@ bool bulk_start(struct bulk *b, struct db_conn *c, enum bulk_kind kind, enum bul
     if (!bulk_store_begin(c, pb))
         return false;
     b->batch = xmalloc(BULK_BATCH * sizeof *b->batch);
+    b->sent = xmalloc(BULK_BATCH * sizeof *b->sent);
     b->parser = bulk_parser_new(
         format, format == BULK_CSV || format == BULK_CSV_OR_TERC ? bulk_json_columns(kind) : NULL,
         on_record, b);
@@ -172,6 +219,7 @@ enum bulk_outcome bulk_finish(struct bulk *b, bool abandon, struct problem *pb)
                     bulk_parser_error(b->parser));
     if (!abandon && b->fatal.kind == ERR_NONE)
         flush(b);
+    collect(b); /* also when abandoned: the connection must be idle to roll back */
     enum bulk_outcome out = BULK_DONE;
     if (b->fatal.kind != ERR_NONE || abandon)
         out = BULK_FAILED;
@@ -206,11 +254,12 @@ void bulk_report(const struct bulk *b, struct buf *out)
 
 void bulk_cleanup(struct bulk *b)
 {
-    for (int i = 0; i < b->batch_n; i++)
-        free(b->batch[i]);
+    free_records(b->batch, &b->batch_n);
     free(b->batch);
     b->batch = NULL;
-    b->batch_n = 0;
+    free_records(b->sent, &b->sent_n);
+    free(b->sent);
+    b->sent = NULL;
     bulk_parser_free(b->parser);
     b->parser = NULL;
     buf_free(&b->errors);

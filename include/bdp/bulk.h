@@ -31,6 +31,8 @@ struct bulk {
     struct bulk_parser *parser;
     char **batch; /* records waiting to be written, as JSON (owned) */
     int batch_n;
+    char **sent; /* the batch the database is writing now (owned) */
+    int sent_n;
     long received, created, updated, unchanged, failed;
     struct buf errors; /* the report's error objects, comma-separated */
     int n_errors;

@@ -1259,6 +1259,34 @@ def test_search_index_picks_up_bulk_creates_and_updates(stack, unit):
     assert len(wait_search(stack, w4, [one(stack, src, "3")["id"]])) == 1
 
 
+def test_search_filters_see_bulk_writes_at_once(stack, unit, api):
+    """practice_search is brought up to date in the upload's transaction
+    (once a batch), for creates and for updates of categories, unit and status."""
+    src = marker()
+    recs = [{"source": src, "external_id": str(i), "title": f"Filtry {src} {i}", "unit_id": unit["id"],
+             "status": "draft", "category_path": ["Dialog społeczny"]} for i in range(3)]
+    recs[2]["category_path"] = None  # no category at all
+    del recs[2]["category_path"]
+    report(bulk(stack, "practices", recs), created=3)
+    dialog = cat_by_path(stack, "Dialog społeczny")["id"]
+    exts = lambda **q: sorted(p["external_id"] for p in by_source(stack, src, **q))
+    assert exts() == ["0", "1", "2"]
+    assert exts(category=dialog) == ["0", "1"]
+    assert exts(status="draft", unit_id=unit["id"]) == ["0", "1", "2"]
+    other = api.make_unit()
+    recs[0].update(category_path=["Usługi społeczne", "Oświata"], status="published", unit_id=other["id"])
+    recs[2]["category_path"] = ["Dialog społeczny"]
+    report(bulk(stack, "practices", recs), updated=2, unchanged=1)
+    area = cat_by_path(stack, "Usługi społeczne")["id"]
+    oswiata = cat_by_path(stack, "Usługi społeczne", "Oświata")["id"]
+    assert exts(category=dialog) == ["1", "2"]
+    assert exts(category=oswiata) == ["0"]
+    assert exts(category=area) == ["0"]  # an area takes in its sub-areas
+    assert exts(status="published") == ["0"]
+    assert exts(unit_id=other["id"]) == ["0"]
+    assert exts(unit_id=unit["id"]) == ["1", "2"]
+
+
 def test_change_feed_records_bulk_writes(stack, unit):
     src = marker()
     cursor = feed_end(stack)
