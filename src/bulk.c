@@ -10,7 +10,11 @@ static void add_error(struct bulk *b, long line, const char *field, const char *
 {
     if (b->n_errors >= BULK_MAX_ERRORS)
         return;
-    buf_printf(&b->errors, "%s{\"line\":%ld,\"field\":", b->n_errors ? "," : "", line);
+    if (!b->error_at)
+        b->error_at = xmalloc(BULK_MAX_ERRORS * sizeof *b->error_at);
+    buf_puts(&b->errors, b->n_errors ? "," : "");
+    b->error_at[b->n_errors] = (struct bulk_error_at){line, b->errors.len, 0};
+    buf_printf(&b->errors, "{\"line\":%ld,\"field\":", line);
     if (field)
         buf_json_str(&b->errors, field);
     else
@@ -18,7 +22,37 @@ static void add_error(struct bulk *b, long line, const char *field, const char *
     buf_puts(&b->errors, ",\"message\":");
     buf_json_str(&b->errors, message);
     buf_puts(&b->errors, "}");
+    b->error_at[b->n_errors].len = b->errors.len - b->error_at[b->n_errors].off;
     b->n_errors++;
+}
+
+static int by_line(const void *x, const void *y)
+{
+    const struct bulk_error_at *a = x, *b = y;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/* Errors arrive out of line order: a batch's database errors come after
+ * the next batch's parse and check errors. The report lists them by line
+ * (and in the order found within a line). */
+static void sort_errors(struct bulk *b)
+{
+    if (b->n_errors < 2)
+        return;
+    qsort(b->error_at, (size_t)b->n_errors, sizeof *b->error_at, by_line);
+    struct buf sorted = BUF_INIT;
+    for (int i = 0; i < b->n_errors; i++) {
+        buf_puts(&sorted, i ? "," : "");
+        size_t off = sorted.len;
+        buf_append(&sorted, b->errors.p + b->error_at[i].off, b->error_at[i].len);
+        b->error_at[i].off = off;
+    }
+    buf_free(&b->errors);
+    free(b->error_at);
+    b->error_at = NULL;
+    b->errors = sorted;
 }
 
 void bulk_refuse(struct bulk *b, long line, const char *field, const char *why)
@@ -220,6 +254,7 @@ enum bulk_outcome bulk_finish(struct bulk *b, bool abandon, struct problem *pb)
     if (!abandon && b->fatal.kind == ERR_NONE)
         flush(b);
     collect(b); /* also when abandoned: the connection must be idle to roll back */
+    sort_errors(b);
     enum bulk_outcome out = BULK_DONE;
     if (b->fatal.kind != ERR_NONE || abandon)
         out = BULK_FAILED;
@@ -263,4 +298,6 @@ void bulk_cleanup(struct bulk *b)
     bulk_parser_free(b->parser);
     b->parser = NULL;
     buf_free(&b->errors);
+    free(b->error_at);
+    b->error_at = NULL;
 }

@@ -35,6 +35,10 @@ struct bulk {
     int sent_n;
     long received, created, updated, unchanged, failed;
     struct buf errors; /* the report's error objects, comma-separated */
+    struct bulk_error_at {
+        long line;
+        size_t off, len; /* of its object in errors */
+    } * error_at;        /* one per error */
     int n_errors;
     long foreign_line; /* first line of another source's record, 0 if none */
     struct problem fatal;
@@ -52,7 +56,8 @@ bool bulk_feed(struct bulk *b, const char *data, size_t len);
  * converted) as received and failed, with its error. */
 void bulk_refuse(struct bulk *b, long line, const char *field, const char *why);
 /* The body has ended (or is abandoned, with abandon set: everything is
- * rolled back). pb is set for BULK_FAILED. */
+ * rolled back); the errors are now in line order. pb is set for
+ * BULK_FAILED. */
 enum bulk_outcome bulk_finish(struct bulk *b, bool abandon, struct problem *pb);
 /* {"received":..,"created":..,"updated":..,"unchanged":..,"failed":..,
  * "errors":[{"line":..,"field":..,"message":..}]} */

@@ -719,6 +719,23 @@ def test_atomic_error_after_many_records_writes_nothing(stack, unit, unchanged):
     report(bulk(stack, "practices", good), unchanged=1200)
 
 
+def test_errors_are_listed_in_line_order_across_batches(stack, unit):
+    """The database's errors of one batch arrive after the checks of the
+    next batch (bdp reads ahead while PostgreSQL writes): the report still
+    lists the errors by line."""
+    src = marker()
+    recs = [{"source": src, "external_id": f"o{i}", "title": f"Kolejność {i}", "unit_id": unit["id"]}
+            for i in range(1100)]
+    recs[9]["unit_teryt"] = "2299999"  # line 10: found wrong by the database
+    del recs[9]["unit_id"]
+    recs[549]["title"] = 5  # line 550: found wrong by the check, in the next batch
+    recs[1049]["unit_id"] = 2_000_000_000  # line 1050: the database, in the last batch
+    recs[1099]["status"] = "nie"  # line 1100: the check
+    body = report(bulk(stack, "practices", recs, query={"mode": "partial"}), created=1096, failed=4)
+    assert [e["line"] for e in body["errors"]] == [10, 550, 1050, 1100], body["errors"]
+    assert [e["field"] for e in body["errors"]] == ["unit_teryt", "title", "unit_id", "status"], body["errors"]
+
+
 def test_dry_run_reports_and_writes_nothing(stack, unit, unchanged):
     src = marker()
     u = unit["id"]
