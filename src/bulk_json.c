@@ -154,6 +154,13 @@ static void check_practice(json_t *rec, struct problem *pb)
     practice_json_check(rec, pb);
 }
 
+static void check_unit(json_t *rec, struct problem *pb)
+{
+    if (given(rec, "parent_id") && given(rec, "parent_teryt"))
+        problem_field(pb, "parent_id", "is given with parent_teryt: name the parent once");
+    unit_json_check(rec, pb);
+}
+
 bool bulk_json_check(enum bulk_kind kind, json_t *rec, struct problem *pb)
 {
     pthread_once(&once, build);
@@ -163,7 +170,7 @@ bool bulk_json_check(enum bulk_kind kind, json_t *rec, struct problem *pb)
     if (kind == BULK_PRACTICES)
         check_practice(rec, pb);
     else if (kind == BULK_UNITS)
-        unit_json_check(rec, pb);
+        check_unit(rec, pb);
     else
         category_json_check(rec, pb);
     return pb->kind == ERR_NONE;

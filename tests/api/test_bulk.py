@@ -977,6 +977,56 @@ def test_units_upsert_on_teryt_and_parent_links(stack):
     assert [(e["resource"], e["id"], e["version"]) for e in entries] == [("unit", u["id"], u["version"])]
 
 
+def test_units_created_with_a_parent_are_written_once(stack):
+    """A unit given its parent is one write: version 1 and one feed entry
+    when created, version + 1 and one entry when updated."""
+    m = marker()
+    pt = powiat_teryt("04")
+    recs = [{"teryt": pt, "name": f"powiat {m}", "type": "powiat_ziemski", "voivodeship": "kujawsko-pomorskie"},
+            {"teryt": pt + "011", "name": f"Raz {m}", "type": "gmina_miejska",
+             "voivodeship": "kujawsko-pomorskie", "parent_teryt": pt}]
+    cursor = feed_end(stack)
+    report(bulk(stack, "units", recs), created=2)
+    got = {x["teryt"]: x for x in stack.get(f"/v1/units?teryt={pt}&limit=10", role="reader").json["items"]}
+    assert [got[t]["version"] for t in (pt, pt + "011")] == [1, 1], got
+    entries = [(e["id"], e["version"]) for e in feed_since(stack, cursor) if e["resource"] == "unit"]
+    assert sorted(entries) == sorted((got[t]["id"], 1) for t in (pt, pt + "011")), entries
+    recs[1]["name"] = f"Dwa {m}"
+    recs[1]["parent_teryt"] = None  # null: no parent
+    cursor = feed_end(stack)
+    report(bulk(stack, "units", recs), updated=1, unchanged=1)
+    u = stack.get(f"/v1/units/{got[pt + '011']['id']}", role="reader").json
+    assert (u["name"], u["parent_id"], u["version"]) == (f"Dwa {m}", None, 2), u
+    assert [(e["id"], e["version"]) for e in feed_since(stack, cursor)] == [(u["id"], 2)]
+    report(bulk(stack, "units", recs), unchanged=2)
+
+
+def test_unit_parent_id_is_applied(stack, api, unchanged):
+    """parent_id names an existing unit as the parent (null: none); an
+    unknown one fails naming it; parent_id with parent_teryt is refused."""
+    m = marker()
+    parent = api.make_unit()
+    pt = powiat_teryt("06")
+    rec = {"teryt": pt + "011", "name": f"Dziecko {m}", "type": "gmina_miejska",
+           "voivodeship": "lubelskie", "parent_id": parent["id"]}
+    report(bulk(stack, "units", [rec]), created=1)
+    u = stack.get(f"/v1/units?teryt={pt}011", role="reader").json["items"][0]
+    assert u["parent_id"] == parent["id"], u
+    report(bulk(stack, "units", [rec]), unchanged=1)
+    other = api.make_unit()
+    report(bulk(stack, "units", [dict(rec, parent_id=other["id"])]), updated=1)
+    u = stack.get(f"/v1/units/{u['id']}", role="reader").json
+    assert (u["parent_id"], u["version"]) == (other["id"], 2), u
+    report(bulk(stack, "units", [dict(rec, parent_id=None)]), updated=1)
+    assert stack.get(f"/v1/units/{u['id']}", role="reader").json["parent_id"] is None
+    report(bulk(stack, "units", [{k: v for k, v in rec.items() if k != "parent_id"}]), unchanged=1)
+    with unchanged():
+        p = refusal(bulk(stack, "units", [dict(rec, parent_id=2_000_000_000)]), 422, failed=1, received=1)
+        expect_errors(p, {1: "parent_id"})
+        p = refusal(bulk(stack, "units", [dict(rec, parent_teryt=pt[:2])]), 422, failed=1, received=1)
+        expect_errors(p, {1: "parent_id"})
+
+
 def test_unit_with_unknown_parent_fails_and_is_not_written(stack, unchanged):
     m = marker()
     pt = powiat_teryt("04")
