@@ -54,8 +54,9 @@ CREATE TYPE bulk_practice_fields AS (
     title text, status text, summary text, sections jsonb, implementer jsonb, partners jsonb,
     attachments jsonb, keywords jsonb, entered_on date, revised_on date);
 
--- bulk_practices as in 0005, but for the sync at its end and for reading
--- each record from TOAST once or twice rather than once a field.
+-- bulk_practices as in 0005, but for the sync at its end, for reading each
+-- record from TOAST once or twice rather than once a field, and for
+-- updating contacts in place.
 CREATE OR REPLACE FUNCTION bulk_practices(batch jsonb, create_units boolean)
     RETURNS TABLE (n integer, outcome text, id integer, field text, message text)
     LANGUAGE plpgsql AS $$
@@ -234,13 +235,38 @@ BEGIN
     SELECT b.new_id, x.uid, x.k FROM bulk_practice b,
            unnest(b.participant_unit_ids) WITH ORDINALITY x (uid, k)
     WHERE b.outcome IN ('created', 'updated');
-    DELETE FROM contact k USING bulk_practice b
-    WHERE b.outcome = 'updated' AND b.r ? 'contacts' AND k.practice_id = b.new_id;
+    -- Contacts given with an updated practice replace its contacts by
+    -- place: the n-th stored (in id order, as they are shown) becomes the
+    -- n-th given and keeps its id, written only if it differs; extra ones
+    -- are added, missing ones removed. (0005 removed and re-created them
+    -- all, so every contact got a new id on any change.)
+    UPDATE contact k SET name = g.c ->> 'name', role = g.c ->> 'role',
+        phones = coalesce(g.c -> 'phones', '[]'), email = g.c ->> 'email',
+        public = coalesce((g.c ->> 'public')::boolean, true)
+    FROM (SELECT s.id, x.c
+          FROM (SELECT k2.id, k2.practice_id,
+                       row_number() OVER (PARTITION BY k2.practice_id ORDER BY k2.id) AS pos
+                FROM contact k2 JOIN bulk_practice b ON b.new_id = k2.practice_id
+                WHERE b.outcome = 'updated' AND b.r ? 'contacts') s
+          JOIN bulk_practice b ON b.new_id = s.practice_id,
+          jsonb_array_elements(b.r -> 'contacts') WITH ORDINALITY x (c, pos)
+          WHERE x.pos = s.pos) g
+    WHERE k.id = g.id
+      AND (k.name, k.role, k.phones, k.email, k.public) IS DISTINCT FROM
+          (g.c ->> 'name', g.c ->> 'role', coalesce(g.c -> 'phones', '[]'), g.c ->> 'email',
+           coalesce((g.c ->> 'public')::boolean, true));
+    DELETE FROM contact k
+    USING (SELECT k2.id, jsonb_array_length(b.r -> 'contacts') AS given,
+                  row_number() OVER (PARTITION BY k2.practice_id ORDER BY k2.id) AS pos
+           FROM contact k2 JOIN bulk_practice b ON b.new_id = k2.practice_id
+           WHERE b.outcome = 'updated' AND b.r ? 'contacts') s
+    WHERE k.id = s.id AND s.pos > s.given;
     INSERT INTO contact (practice_id, name, role, phones, email, public)
     SELECT b.new_id, c ->> 'name', c ->> 'role', coalesce(c -> 'phones', '[]'), c ->> 'email',
            coalesce((c ->> 'public')::boolean, true)
     FROM bulk_practice b, jsonb_array_elements(b.r -> 'contacts') WITH ORDINALITY x (c, k)
     WHERE b.outcome IN ('created', 'updated') AND b.r ? 'contacts'
+      AND (b.outcome = 'created' OR x.k > (SELECT count(*) FROM contact k2 WHERE k2.practice_id = b.new_id))
     ORDER BY b.n, x.k;
 
     -- practice_search once for the batch (the triggers only queued).

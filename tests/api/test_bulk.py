@@ -511,6 +511,40 @@ def test_changed_contacts_are_updated_version_plus_one(stack, unit):
     assert one(stack, src, "k")["version"] == p["version"]
 
 
+def test_contacts_keep_their_ids_in_their_places(stack, unit):
+    """An update replaces contacts by place: the n-th contact stays the same
+    contact (same id; a new version only when it changed), extra ones are
+    added after, missing ones removed."""
+    src = marker()
+    rec = {"source": src, "external_id": "k", "title": f"Miejsca {src}", "unit_id": unit["id"],
+           "contacts": [{"name": "Adam", "phones": ["1"]}, {"name": "Beata"}]}
+    report(bulk(stack, "practices", [rec]), created=1)
+    pid = one(stack, src, "k")["id"]
+
+    def contacts():
+        r = stack.get(f"/v1/practices/{pid}/contacts", role="reader")
+        assert r.status == 200, r
+        return [(c["id"], c["name"], c["phones"], c["version"]) for c in r.json["items"]]
+
+    (a, _, _, _), (b, _, _, _) = before = contacts()
+    rec["contacts"] = [{"name": "Adam", "phones": ["2"]}, {"name": "Beata"}, {"name": "Cezary"}]
+    cursor = feed_end(stack)
+    report(bulk(stack, "practices", [rec]), updated=1)
+    got = contacts()
+    assert got[:2] == [(a, "Adam", ["2"], 2), (b, "Beata", [], 1)], (before, got)
+    assert got[2][1:] == ("Cezary", [], 1) and got[2][0] > b, got
+    c = got[2][0]
+    changed = sorted((e["resource"], e["id"]) for e in feed_since(stack, cursor))
+    assert changed == sorted([("contact", a), ("contact", c), ("practice", pid)]), changed
+    rec["contacts"] = [{"name": "Adam", "phones": ["2"]}]
+    report(bulk(stack, "practices", [rec]), updated=1)
+    assert contacts() == [(a, "Adam", ["2"], 2)]
+    report(bulk(stack, "practices", [rec]), unchanged=1)
+    rec["contacts"] = []
+    report(bulk(stack, "practices", [rec]), updated=1)
+    assert contacts() == []
+
+
 def test_records_without_source_or_external_id_are_always_created(stack, unit):
     m = marker()
     recs = [{"title": f"Bez klucza {m}", "unit_id": unit["id"]},
