@@ -50,8 +50,6 @@ static void sort_errors(struct bulk *b)
         b->error_at[i].off = off;
     }
     buf_free(&b->errors);
-    free(b->error_at);
-    b->error_at = NULL;
     b->errors = sorted;
 }
 
