@@ -143,7 +143,7 @@ void search_api_list(struct req *r)
         goto out;
     }
     if (!search_store_counts(c, &s, &res, false, &total, &facets, &pb) ||
-        !search_store_page(c, &s, &res, &items, &next, &pb))
+        !search_store_page(c, &s, &res, total, &items, &next, &pb))
         goto out;
     db_give(c);
     c = NULL;

@@ -12,6 +12,7 @@
 struct search_resolved {
     const char *category_id; /* NULL or id */
     const char *tsquery;     /* NULL or the tsquery's text */
+    double rows;             /* with tsquery: practice_search's rows, as its statistics say */
     char id[16];
     struct buf tsq;
 };
@@ -23,10 +24,12 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
 void search_resolved_cleanup(struct search_resolved *r);
 
 /* One page: items, a JSON array of the documents (each with "highlight"
- * when s->q is set), and next_cursor when more rows follow. */
+ * when s->q is set), and next_cursor when more rows follow. total, the
+ * number of matches search_store_counts found, chooses the plan, not the
+ * rows. */
 bool search_store_page(struct db_conn *c, const struct search *s, const struct search_resolved *res,
-                       struct buf *items, struct buf *next_cursor, struct problem *pb)
-    __attribute__((warn_unused_result));
+                       long long total, struct buf *items, struct buf *next_cursor,
+                       struct problem *pb) __attribute__((warn_unused_result));
 
 /* The number of matches and, for each facet in s->facets, its values with
  * their counts over every match: appends "voivodeship":[{"value":..,
