@@ -131,7 +131,11 @@ wait_idle() { # PHASE
 wait_idle build
 if [[ -z "${BDP_BIN:-}" ]]; then
     BDP_BIN=$ROOT/$BUILD/bdp
-    if [[ ! -f $BUILD/build.ninja ]]; then
+    # --reconfigure: meson lists migrations/*.sql when it configures, so
+    # a build directory set up before a migration was added lacks it.
+    if [[ -f $BUILD/build.ninja ]]; then
+        meson setup --reconfigure "$BUILD" >/dev/null || die "meson setup --reconfigure $BUILD failed"
+    else
         meson setup "$BUILD" --buildtype=release >/dev/null || die "meson setup $BUILD failed"
     fi
     ninja -C "$BUILD" >/dev/null || die "ninja -C $BUILD failed"

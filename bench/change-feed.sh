@@ -52,7 +52,11 @@ done
 # --- bdp ----------------------------------------------------------------------
 if [[ -z "${BDP_BIN:-}" ]]; then
     BDP_BIN=$ROOT/build-bench5/bdp
-    if [[ ! -f build-bench5/build.ninja ]]; then
+    # --reconfigure: meson lists migrations/*.sql when it configures, so
+    # a build directory set up before a migration was added lacks it.
+    if [[ -f build-bench5/build.ninja ]]; then
+        meson setup --reconfigure build-bench5 >/dev/null || die "meson setup --reconfigure build-bench5 failed"
+    else
         meson setup build-bench5 --buildtype=release >/dev/null ||
             die "meson setup build-bench5 failed"
     fi

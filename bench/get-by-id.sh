@@ -57,7 +57,11 @@ done
 # --- bdp --------------------------------------------------------------------
 if [[ -z "${BDP_BIN:-}" ]]; then
     BDP_BIN=$ROOT/build-bench/bdp
-    if [[ ! -f build-bench/build.ninja ]]; then
+    # --reconfigure: meson lists migrations/*.sql when it configures, so
+    # a build directory set up before a migration was added lacks it.
+    if [[ -f build-bench/build.ninja ]]; then
+        meson setup --reconfigure build-bench >/dev/null || die "meson setup --reconfigure build-bench failed"
+    else
         meson setup build-bench --buildtype=release >/dev/null ||
             die "meson setup build-bench failed"
     fi
