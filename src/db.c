@@ -264,11 +264,12 @@ PGresult *db_collect(struct db_conn *c, const struct db_constraint *map, struct 
     }
     while ((r = PQgetResult(c->pg))) {
         ExecStatusType s = PQresultStatus(r);
-        if ((s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) && !out && e.kind == ERR_NONE) {
+        bool ok = s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+        if (ok && !out) {
             out = r;
             continue;
         }
-        if (e.kind == ERR_NONE)
+        if (!ok && e.kind == ERR_NONE)
             fill_err(c, r, &e);
         PQclear(r);
         if (!c->pg)
