@@ -56,6 +56,7 @@ die() {
     say "$*"
     exit 1
 }
+. "$ROOT/bench/lib.sh"
 
 for tool in curl psql python3 awk meson ninja; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps)"
@@ -129,18 +130,7 @@ wait_idle() { # PHASE
 
 # --- bdp --------------------------------------------------------------------
 wait_idle build
-if [[ -z "${BDP_BIN:-}" ]]; then
-    BDP_BIN=$ROOT/$BUILD/bdp
-    # --reconfigure: meson lists migrations/*.sql when it configures, so
-    # a build directory set up before a migration was added lacks it.
-    if [[ -f $BUILD/build.ninja ]]; then
-        meson setup --reconfigure "$BUILD" >/dev/null || die "meson setup --reconfigure $BUILD failed"
-    else
-        meson setup "$BUILD" --buildtype=release >/dev/null || die "meson setup $BUILD failed"
-    fi
-    ninja -C "$BUILD" >/dev/null || die "ninja -C $BUILD failed"
-fi
-[[ -x "$BDP_BIN" ]] || die "no bdp binary at $BDP_BIN"
+bench_build "$BUILD"
 # What was built (the tree may change while this runs).
 BUILT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include migrations meson.build 2>/dev/null || echo ' + working tree')"
 BUILT_SHA="src/bulk.c $(sha256sum src/bulk.c | cut -c1-12), migrations/0005_create_bulk.sql $(sha256sum migrations/0005_create_bulk.sql | cut -c1-12), src/indexer.c $(sha256sum src/indexer.c | cut -c1-12)"
@@ -164,11 +154,7 @@ cleanup() {
     if [[ -n "$SAMPLER_PID" ]]; then kill "$SAMPLER_PID" 2>/dev/null; fi
     stop_bdp
     if [[ -n "$PG_STARTED" ]]; then
-        if [[ -n "${BENCH_KEEP:-}" ]]; then
-            scripts/pg stop "$PGDIR" || true
-        else
-            scripts/pg destroy "$PGDIR" || true
-        fi
+        bench_pg_remove "$PGDIR"
     fi
     if [[ -n "${BENCH_KEEP:-}${BENCH_KEEP_LOGS:-}" ]]; then
         say "kept $WORK"

@@ -44,25 +44,14 @@ die() {
     say "change-feed: $*"
     exit 1
 }
+. "$ROOT/bench/lib.sh"
 
 for tool in wrk curl psql perl python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps)"
 done
 
 # --- bdp ----------------------------------------------------------------------
-if [[ -z "${BDP_BIN:-}" ]]; then
-    BDP_BIN=$ROOT/build-bench5/bdp
-    # --reconfigure: meson lists migrations/*.sql when it configures, so
-    # a build directory set up before a migration was added lacks it.
-    if [[ -f build-bench5/build.ninja ]]; then
-        meson setup --reconfigure build-bench5 >/dev/null || die "meson setup --reconfigure build-bench5 failed"
-    else
-        meson setup build-bench5 --buildtype=release >/dev/null ||
-            die "meson setup build-bench5 failed"
-    fi
-    ninja -C build-bench5 >/dev/null || die "ninja -C build-bench5 failed"
-fi
-[[ -x "$BDP_BIN" ]] || die "no bdp binary at $BDP_BIN"
+bench_build build-bench5
 
 # --- work directory and teardown -------------------------------------------------
 WORK=$(mktemp -d /tmp/bdp-bench5.XXXXXX)
@@ -85,11 +74,7 @@ cleanup() {
         wait "$BDP_PID" 2>/dev/null
     fi
     if [[ -n "$PG_STARTED" ]]; then
-        if [[ -n "${BENCH_KEEP:-}" ]]; then
-            scripts/pg stop "$PGDIR" || true
-        else
-            scripts/pg destroy "$PGDIR" || true
-        fi
+        bench_pg_remove "$PGDIR"
     fi
     if [[ -n "${BENCH_KEEP:-}" ]]; then
         say "change-feed: kept $WORK"

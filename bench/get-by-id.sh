@@ -48,6 +48,7 @@ die() {
     say "get-by-id: $*"
     exit 1
 }
+. "$ROOT/bench/lib.sh"
 
 for tool in wrk curl psql cc perl; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (scripts/install-deps)"
@@ -55,19 +56,7 @@ done
 [[ -f "$CEILING_SRC" ]] || die "ceiling.c not found (set CEILING_SRC)"
 
 # --- bdp --------------------------------------------------------------------
-if [[ -z "${BDP_BIN:-}" ]]; then
-    BDP_BIN=$ROOT/build-bench/bdp
-    # --reconfigure: meson lists migrations/*.sql when it configures, so
-    # a build directory set up before a migration was added lacks it.
-    if [[ -f build-bench/build.ninja ]]; then
-        meson setup --reconfigure build-bench >/dev/null || die "meson setup --reconfigure build-bench failed"
-    else
-        meson setup build-bench --buildtype=release >/dev/null ||
-            die "meson setup build-bench failed"
-    fi
-    ninja -C build-bench >/dev/null || die "ninja -C build-bench failed"
-fi
-[[ -x "$BDP_BIN" ]] || die "no bdp binary at $BDP_BIN"
+bench_build build-bench
 
 # --- work directory and teardown ---------------------------------------------
 WORK=$(mktemp -d /tmp/bdp-bench.XXXXXX)
@@ -85,11 +74,7 @@ cleanup() {
         wait "$CEIL_PID" 2>/dev/null
     fi
     if [[ -n "$PG_STARTED" ]]; then
-        if [[ -n "${BENCH_KEEP:-}" ]]; then
-            scripts/pg stop "$PGDIR" || true
-        else
-            scripts/pg destroy "$PGDIR" || true
-        fi
+        bench_pg_remove "$PGDIR"
     fi
     if [[ -n "${BENCH_KEEP:-}" ]]; then
         say "get-by-id: kept $WORK"

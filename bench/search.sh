@@ -62,6 +62,7 @@ die() {
     say "$*"
     exit 1
 }
+. "$ROOT/bench/lib.sh"
 
 PGBENCH=$(command -v pgbench || true)
 [[ -n "$PGBENCH" ]] || PGBENCH=/usr/lib/postgresql/15/bin/pgbench
@@ -71,19 +72,7 @@ for tool in wrk curl psql python3 awk; do
 done
 
 # --- bdp --------------------------------------------------------------------
-if [[ -z "${BDP_BIN:-}" ]]; then
-    BDP_BIN=$ROOT/build-bench/bdp
-    # --reconfigure: meson lists migrations/*.sql when it configures, so
-    # a build directory set up before a migration was added lacks it.
-    if [[ -f build-bench/build.ninja ]]; then
-        meson setup --reconfigure build-bench >/dev/null || die "meson setup --reconfigure build-bench failed"
-    else
-        meson setup build-bench --buildtype=release >/dev/null ||
-            die "meson setup build-bench failed"
-    fi
-    ninja -C build-bench >/dev/null || die "ninja -C build-bench failed"
-fi
-[[ -x "$BDP_BIN" ]] || die "no bdp binary at $BDP_BIN"
+bench_build build-bench
 # What was built (the tree may change while the benchmark runs).
 BUILD_TIME=$(date -u '+%Y-%m-%d %H:%M UTC')
 BUILD_ID="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + working tree')"
@@ -110,11 +99,7 @@ cleanup() {
                 -c "ALTER SYSTEM RESET log_line_prefix" -c "SELECT pg_reload_conf()" \
                 >/dev/null 2>&1
         fi
-        if [[ -n "${BENCH_KEEP:-}" ]]; then
-            scripts/pg stop "$PGDIR" || true
-        else
-            scripts/pg destroy "$PGDIR" || true
-        fi
+        bench_pg_remove "$PGDIR"
     fi
     if [[ -n "${BENCH_KEEP:-}" ]]; then
         say "kept $WORK"
