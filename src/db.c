@@ -220,24 +220,6 @@ static bool prepare(struct db_conn *c, const struct db_stmt *st, struct db_err *
     return true;
 }
 
-PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
-                  struct db_err *e)
-{
-    if (!c->pg) {
-        fill_err(c, NULL, e);
-        return NULL;
-    }
-    if (!prepare(c, st, e))
-        return NULL;
-    PGresult *r = PQexecPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(r);
-    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
-        return r;
-    fill_err(c, r, e);
-    PQclear(r);
-    return NULL;
-}
-
 bool db_send(struct db_conn *c, const struct db_stmt *st, const char *const *params,
              struct db_err *e)
 {
@@ -253,35 +235,46 @@ bool db_send(struct db_conn *c, const struct db_stmt *st, const char *const *par
     return false;
 }
 
-PGresult *db_collect(struct db_conn *c, const struct db_constraint *map, struct problem *pb)
+/* Reads what the statement sent last gives until the connection is idle:
+ * its result, or NULL with e filled. */
+static PGresult *result(struct db_conn *c, struct db_err *e)
 {
-    struct db_err e = {.kind = ERR_NONE};
     PGresult *r, *out = NULL;
-    if (!c->pg) {
-        fill_err(c, NULL, &e);
-        db_err_problem(&e, pb);
-        return NULL;
-    }
-    while ((r = PQgetResult(c->pg))) {
+    bool failed = false;
+    while (c->pg && (r = PQgetResult(c->pg))) {
         ExecStatusType s = PQresultStatus(r);
         bool ok = s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
         if (ok && !out) {
             out = r;
             continue;
         }
-        if (!ok && e.kind == ERR_NONE)
-            fill_err(c, r, &e);
+        if (!ok && !failed) {
+            fill_err(c, r, e); /* may drop the connection: the loop ends */
+            failed = true;
+        }
         PQclear(r);
-        if (!c->pg)
-            break;
     }
-    if (e.kind == ERR_NONE && out)
+    if (!failed && out)
         return out;
     PQclear(out);
-    if (e.kind == ERR_NONE)
-        fill_err(c, NULL, &e);
-    db_err_map(&e, map, pb);
+    if (!failed)
+        fill_err(c, NULL, e);
     return NULL;
+}
+
+PGresult *db_exec(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+                  struct db_err *e)
+{
+    return db_send(c, st, params, e) ? result(c, e) : NULL;
+}
+
+PGresult *db_collect(struct db_conn *c, const struct db_constraint *map, struct problem *pb)
+{
+    struct db_err e;
+    PGresult *r = result(c, &e);
+    if (!r)
+        db_err_map(&e, map, pb);
+    return r;
 }
 
 bool db_command(struct db_conn *c, const char *sql, struct db_err *e)
