@@ -111,7 +111,7 @@ void search_api_list(struct req *r)
     uint64_t gen = 0;
     bool cached = false;
     struct db_conn *c = NULL;
-    struct search_resolved res = {.tsq = BUF_INIT};
+    struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
     long long total = 0;
     problem_init(&pb);
 
@@ -174,7 +174,7 @@ void search_api_stats(struct req *r)
 {
     struct problem pb;
     struct search s = {.facets = (1u << FACET__MAX) - 1};
-    struct search_resolved res = {.tsq = BUF_INIT};
+    struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
     struct buf facets = BUF_INIT, body = BUF_INIT;
     long long total = 0;
     problem_init(&pb);

@@ -168,12 +168,14 @@ static const struct db_stmt st_category = {
     "search_category",
     "SELECT id FROM category WHERE slug = $1 OR (id::text = $1 AND $1 ~ '^[1-9][0-9]{0,8}$')", 1};
 
-/* The query, and the size of practice_search as the statistics have it
- * (which chooses a page's plan, walks()). */
+/* The query, the size of practice_search as the statistics have it
+ * (which chooses a page's plan, walk_budget()) and the words a hit's
+ * highlight marks. */
 static const struct db_stmt st_query = {
     "search_query",
-    "SELECT search_query($1)::text,"
-    " (SELECT reltuples FROM pg_class WHERE oid = 'practice_search'::regclass)::float8",
+    "SELECT q::text,"
+    " (SELECT reltuples FROM pg_class WHERE oid = 'practice_search'::regclass)::float8,"
+    " search_marked_vocabulary(q)::text FROM search_query($1) q",
     1};
 
 bool search_store_resolve(struct db_conn *c, const struct search *s, struct search_resolved *r,
@@ -198,7 +200,7 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
         db_err_problem(&e, pb);
         return false;
     }
-    *r = (struct search_resolved){.tsq = BUF_INIT};
+    *r = (struct search_resolved){.tsq = BUF_INIT, .words = BUF_INIT};
     PGresult *res;
     if (s->category) {
         const char *params[] = {s->category};
@@ -220,6 +222,7 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
             return false;
         buf_puts(&r->tsq, PQgetvalue(res, 0, 0));
         r->rows = PQgetisnull(res, 0, 1) ? 0 : strtod(PQgetvalue(res, 0, 1), NULL);
+        buf_puts(&r->words, PQgetvalue(res, 0, 2));
         r->tsquery = buf_cstr(&r->tsq);
         PQclear(res);
     }
@@ -229,29 +232,44 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
 void search_resolved_cleanup(struct search_resolved *r)
 {
     buf_free(&r->tsq);
+    buf_free(&r->words);
 }
 
-/* Appends ,"highlight":{...} for one hit: words is a JSON array of the
- * matched words (search_marked_words). */
+/* The words a highlight marks (search_resolved.words, a JSON array), as
+ * highlight() takes them. */
+struct marked {
+    json_t *arr;
+    const char **words;
+    size_t n;
+};
+
+static void marked_open(struct marked *m, const char *json)
+{
+    m->arr = json_loads(json, JSON_DECODE_ANY, NULL);
+    m->n = json_array_size(m->arr);
+    m->words = xmalloc((m->n + 1) * sizeof *m->words);
+    for (size_t i = 0; i < m->n; i++)
+        m->words[i] = json_string_value(json_array_get(m->arr, i));
+}
+
+static void marked_close(struct marked *m)
+{
+    free(m->words);
+    json_decref(m->arr);
+}
+
+/* Appends ,"highlight":{...} for one hit. */
 static void add_highlight(struct buf *out, const char *title, const char *summary,
-                          const char *title_words, const char *summary_words)
+                          const struct marked *m)
 {
     const char *fields[2] = {"title", "summary"}, *texts[2] = {title, summary};
-    const char *lists[2] = {title_words, summary_words};
     buf_puts(out, ",\"highlight\":{");
     for (int f = 0; f < 2; f++) {
-        json_t *arr = json_loads(lists[f], JSON_DECODE_ANY, NULL);
-        size_t n = json_array_size(arr);
-        const char **words = xmalloc((n + 1) * sizeof *words);
-        for (size_t i = 0; i < n; i++)
-            words[i] = json_string_value(json_array_get(arr, i));
         struct buf h = BUF_INIT;
-        highlight(&h, texts[f], words, n, f == 1 ? 40 : 0);
+        highlight(&h, texts[f], m->words, m->n, f == 1 ? 40 : 0);
         buf_printf(out, "%s\"%s\":", f ? "," : "", fields[f]);
         buf_json_str(out, buf_cstr(&h));
         buf_free(&h);
-        free(words);
-        json_decref(arr);
     }
     buf_puts(out, "}");
 }
@@ -380,14 +398,11 @@ static PGresult *page_query(struct db_conn *c, const struct search *s,
     }
     buf_puts(&b.sql, ") x) SELECT page.k::text, page.id, d.doc::text");
     if (s->q)
-        buf_puts(&b.sql, ", p.title, p.summary, to_json(search_marked_words(p.title, l.lex)),"
-                         " to_json(search_marked_words(p.summary, l.lex))");
+        buf_puts(&b.sql, ", p.title, p.summary");
     buf_printf(&b.sql,
                " FROM page JOIN practice_docs(ARRAY(SELECT id FROM page), $%d::boolean) d"
                " ON d.id = page.id JOIN practice p ON p.id = page.id",
                param(&b, s->with_private ? "true" : "false"));
-    if (s->q)
-        buf_printf(&b.sql, ", (SELECT search_query_lexemes($%d::tsquery) AS lex) l", b.tsq);
     buf_puts(&b.sql, " ORDER BY page.n");
     PGresult *r = db_query_text(c, buf_cstr(&b.sql), b.n, b.params, pb);
     buf_free(&b.sql);
@@ -407,6 +422,9 @@ bool search_store_page(struct db_conn *c, const struct search *s, const struct s
     if (!r)
         return false;
     int rows = PQntuples(r), shown = rows > s->limit ? s->limit : rows;
+    struct marked m = {0};
+    if (s->q)
+        marked_open(&m, buf_cstr((struct buf *)&res->words));
     buf_puts(items, "[");
     for (int i = 0; i < shown; i++) {
         const char *doc = PQgetvalue(r, i, 2);
@@ -418,11 +436,12 @@ bool search_store_page(struct db_conn *c, const struct search *s, const struct s
             continue;
         }
         buf_append(items, doc, len - 1); /* the document's closing brace */
-        add_highlight(items, PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5),
-                      PQgetvalue(r, i, 6));
+        add_highlight(items, PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), &m);
         buf_puts(items, "}");
     }
     buf_puts(items, "]");
+    if (s->q)
+        marked_close(&m);
     if (rows > s->limit)
         search_cursor(s, PQgetvalue(r, shown - 1, 0), atoll(PQgetvalue(r, shown - 1, 1)),
                       next_cursor);

@@ -15,6 +15,7 @@ struct search_resolved {
     double rows;             /* with tsquery: practice_search's rows, as its statistics say */
     char id[16];
     struct buf tsq;
+    struct buf words; /* with tsquery: the words a hit's highlight marks, a JSON array */
 };
 
 /* Fills r for s: false + 400 naming "category" if it names none. r must be
