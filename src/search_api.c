@@ -107,7 +107,7 @@ void search_api_list(struct req *r)
     struct query q = {0};
     struct search s = {0};
     struct buf items = BUF_INIT, next = BUF_INIT, facets = BUF_INIT, extra = BUF_INIT;
-    struct buf key = BUF_INIT, body = BUF_INIT, link = BUF_INIT;
+    struct buf key = BUF_INIT, body = BUF_INIT, link = BUF_INIT, found = BUF_INIT;
     uint64_t gen = 0;
     bool cached = false;
     struct db_conn *c = NULL;
@@ -142,8 +142,8 @@ void search_api_list(struct req *r)
         export(r, c, &s, &res, (enum format)format);
         goto out;
     }
-    if (!search_store_counts(c, &s, &res, false, &total, &facets, &pb) ||
-        !search_store_page(c, &s, &res, total, &items, &next, &pb))
+    if (!search_store_counts(c, &s, &res, false, &total, &facets, &found, &pb) ||
+        !search_store_page(c, &s, &res, total, &found, &items, &next, &pb))
         goto out;
     db_give(c);
     c = NULL;
@@ -168,6 +168,7 @@ out:
     buf_free(&key);
     buf_free(&body);
     buf_free(&link);
+    buf_free(&found);
 }
 
 void search_api_stats(struct req *r)
@@ -179,7 +180,7 @@ void search_api_stats(struct req *r)
     long long total = 0;
     problem_init(&pb);
     struct db_conn *c = db_take(r->srv->reader, &pb);
-    if (c && search_store_counts(c, &s, &res, true, &total, &facets, &pb)) {
+    if (c && search_store_counts(c, &s, &res, true, &total, &facets, NULL, &pb)) {
         buf_printf(&body, "{\"total\":%lld,%s}", total, buf_cstr(&facets));
         http_send_json(r, 200, body.p, body.len);
     }

@@ -382,14 +382,20 @@ static void rows_walked(struct sqlb *b, const struct search *s, const struct sea
     limit_to(b, s->limit + 1);
 }
 
-/* Runs the page's statement: its rows walked with budget (0: sorted),
- * then each one's document and highlight words. NULL + pb on failure. */
+/* Runs the page's statement: its rows walked with budget (0: sorted), or
+ * the rows found (a JSON array of [key, id], search_store_counts), then
+ * each one's document. NULL + pb on failure. */
 static PGresult *page_query(struct db_conn *c, const struct search *s,
-                            const struct search_resolved *res, long long budget, struct problem *pb)
+                            const struct search_resolved *res, long long budget,
+                            const struct buf *found, struct problem *pb)
 {
     struct sqlb b = {.sql = BUF_INIT};
     buf_puts(&b.sql, "WITH page AS MATERIALIZED (SELECT x.*, row_number() OVER () AS n FROM (");
-    if (budget) {
+    if (found && found->len) {
+        buf_printf(&b.sql,
+                   "SELECT (e->>1)::int AS id, e->>0 AS k FROM json_array_elements($%d::json) e",
+                   param(&b, buf_cstr((struct buf *)found)));
+    } else if (budget) {
         rows_walked(&b, s, res, budget);
     } else {
         buf_printf(&b.sql, "SELECT s.practice_id AS id, %s AS k", sorts[s->sort].key);
@@ -410,14 +416,18 @@ static PGresult *page_query(struct db_conn *c, const struct search *s,
 }
 
 bool search_store_page(struct db_conn *c, const struct search *s, const struct search_resolved *res,
-                       long long total, struct buf *items, struct buf *next_cursor,
-                       struct problem *pb)
+                       long long total, const struct buf *found, struct buf *items,
+                       struct buf *next_cursor, struct problem *pb)
 {
-    long long budget = walk_budget(s, res, total);
-    PGresult *r = page_query(c, s, res, budget, pb);
+    if (total == 0 || (found && found->len && strcmp(buf_cstr((struct buf *)found), "[]") == 0)) {
+        buf_puts(items, "[]"); /* nothing to look for again */
+        return true;
+    }
+    long long budget = found && found->len ? 0 : walk_budget(s, res, total);
+    PGresult *r = page_query(c, s, res, budget, found, pb);
     if (r && budget && PQntuples(r) <= s->limit) { /* maybe short of the page: sort instead */
         PQclear(r);
-        r = page_query(c, s, res, 0, pb);
+        r = page_query(c, s, res, 0, NULL, pb);
     }
     if (!r)
         return false;
@@ -449,6 +459,10 @@ bool search_store_page(struct db_conn *c, const struct search *s, const struct s
     return true;
 }
 
+/* The facet number of the page's rows in search_store_counts' answer
+ * (after every facet's). */
+#define PAGE_ROWS 99
+
 static const char *const facet_names[FACET__MAX] = {[FACET_CATEGORY] = "category",
                                                     [FACET_VOIVODESHIP] = "voivodeship",
                                                     [FACET_UNIT_TYPE] = "unit_type",
@@ -463,7 +477,7 @@ static const char *const facet_names[FACET__MAX] = {[FACET_CATEGORY] = "category
  * match's array, took as long again as the first for a common word. */
 bool search_store_counts(struct db_conn *c, const struct search *s,
                          const struct search_resolved *res, bool areas_only, long long *total,
-                         struct buf *facets, struct problem *pb)
+                         struct buf *facets, struct buf *found, struct problem *pb)
 {
     static const struct {
         enum search_facet f;
@@ -478,7 +492,22 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
         {FACET_CATEGORY, "s.category_ids", "NULL::int[] AS category_ids", 14},
     };
     struct sqlb b = {.sql = BUF_INIT};
-    buf_puts(&b.sql, "WITH t AS (SELECT CASE GROUPING(voivodeship, unit_type, y, category_ids)"
+    bool phrase = false, other;
+    if (found && res->tsquery)
+        query_ops(res->tsquery, &phrase, &other);
+    if (phrase) {
+        /* The matches once, with what the counts and the page's order read:
+         * a phrase makes PostgreSQL read each candidate's vector from TOAST
+         * to check positions (15-20 µs a row), which the page did again. */
+        buf_puts(&b.sql, "WITH m AS MATERIALIZED (SELECT s.practice_id, s.voivodeship,"
+                         " s.unit_type, s.entered_on, s.category_ids, s.updated_at, s.title,"
+                         " s.title_vector");
+        from_where(&b, s, res, NULL, NULL);
+        buf_puts(&b.sql, "), ");
+    } else {
+        buf_puts(&b.sql, "WITH ");
+    }
+    buf_puts(&b.sql, "t AS (SELECT CASE GROUPING(voivodeship, unit_type, y, category_ids)"
                      " WHEN 15 THEN 0");
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, " WHEN %d THEN %d", sets[i].grouping, sets[i].f + 1);
@@ -488,29 +517,52 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, "%s%s", i ? ", " : "",
                    s->facets & (1u << sets[i].f) ? sets[i].column : sets[i].constant);
-    from_where(&b, s, res, NULL, NULL);
+    if (phrase)
+        buf_puts(&b.sql, " FROM m s");
+    else
+        from_where(&b, s, res, NULL, NULL);
     buf_puts(&b.sql, ") m GROUP BY GROUPING SETS ((), (voivodeship), (unit_type), (y),"
-                     " (category_ids))) SELECT f, v, n, NULL AS id, NULL AS name FROM t"
-                     " WHERE f = 0");
+                     " (category_ids))) SELECT f, v, n, NULL AS id, NULL AS name,"
+                     " NULL::bigint AS o FROM t WHERE f = 0");
     for (size_t i = 0; i < 3; i++)
         if (s->facets & (1u << sets[i].f))
             buf_printf(&b.sql, " OR f = %d", sets[i].f + 1);
     if (s->facets & (1u << FACET_CATEGORY)) {
         buf_printf(&b.sql,
-                   " UNION ALL SELECT 1, c.slug, sum(t.n)::bigint, c.id::text, c.name"
+                   " UNION ALL SELECT 1, c.slug, sum(t.n)::bigint, c.id::text, c.name, NULL"
                    " FROM t, unnest(t.ids) x JOIN category c ON c.id = x WHERE t.f = %d",
                    FACET_CATEGORY + 1);
         if (areas_only)
             buf_puts(&b.sql, " AND c.parent_id IS NULL");
         buf_puts(&b.sql, " GROUP BY c.id");
     }
-    buf_puts(&b.sql, " ORDER BY 1, 3 DESC, 2");
+    if (phrase) { /* the page: rows PAGE_ROWS, key in v, id in n, in order o */
+        buf_printf(&b.sql,
+                   " UNION ALL SELECT %d, x.k::text, x.id, NULL, NULL, row_number() OVER ()"
+                   " FROM (SELECT s.practice_id AS id, %s AS k FROM m s, (SELECT $%d::tsquery"
+                   " AS tsq) qq WHERE true",
+                   PAGE_ROWS, sorts[s->sort].key, b.tsq);
+        order(&b, s, s->limit + 1);
+        buf_puts(&b.sql, ") x");
+    }
+    buf_puts(&b.sql, " ORDER BY 1, 6, 3 DESC, 2");
     PGresult *r = db_query_text(c, buf_cstr(&b.sql), b.n, b.params, pb);
     buf_free(&b.sql);
     if (!r)
         return false;
     int rows = PQntuples(r), row = 1;
     *total = atoll(PQgetvalue(r, 0, 2));
+    if (phrase) {
+        buf_puts(found, "[");
+        for (int i = 1, k = 0; i < rows; i++) {
+            if (atoi(PQgetvalue(r, i, 0)) != PAGE_ROWS)
+                continue;
+            buf_puts(found, k++ ? ",[" : "[");
+            buf_json_str(found, PQgetvalue(r, i, 1));
+            buf_printf(found, ",%s]", PQgetvalue(r, i, 2));
+        }
+        buf_puts(found, "]");
+    }
     for (int f = 0, first = 1; f < FACET__MAX; f++) {
         if (!(s->facets & (1u << f)))
             continue;

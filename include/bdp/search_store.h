@@ -27,18 +27,21 @@ void search_resolved_cleanup(struct search_resolved *r);
 /* One page: items, a JSON array of the documents (each with "highlight"
  * when s->q is set), and next_cursor when more rows follow. total, the
  * number of matches search_store_counts found, chooses the plan, not the
- * rows. */
+ * rows; found, when search_store_counts filled it, holds the page's rows. */
 bool search_store_page(struct db_conn *c, const struct search *s, const struct search_resolved *res,
-                       long long total, struct buf *items, struct buf *next_cursor,
-                       struct problem *pb) __attribute__((warn_unused_result));
+                       long long total, const struct buf *found, struct buf *items,
+                       struct buf *next_cursor, struct problem *pb)
+    __attribute__((warn_unused_result));
 
 /* The number of matches and, for each facet in s->facets, its values with
  * their counts over every match: appends "voivodeship":[{"value":..,
  * "count":..}, ...] and so on, comma-separated, to facets. areas_only counts category areas only
- * (the statistics). */
+ * (the statistics). found (NULL: not wanted) gets the page's rows, a JSON
+ * array of [key, id], when the same pass finds them cheaper than the page
+ * would alone (a phrase); else it is left empty. */
 bool search_store_counts(struct db_conn *c, const struct search *s,
                          const struct search_resolved *res, bool areas_only, long long *total,
-                         struct buf *facets, struct problem *pb)
+                         struct buf *facets, struct buf *found, struct problem *pb)
     __attribute__((warn_unused_result));
 
 /* Every match in order, one row at a time: NDJSON hands row one field,
