@@ -723,6 +723,65 @@ def test_relevance_paging_matches_unpaged(stack, ranked, limit):
     assert got == whole and total == len(ids)
 
 
+@pytest.fixture(scope="module")
+def phrased(stack, api):
+    """Practices with the phrase "<a> <b>" (two made-up words) in the title, the
+    summary or a section, with dates, titles and years that differ; and some
+    with both words apart or the other way round, which the phrase must not
+    find."""
+    a, b = marker(), marker()
+    found, apart = [], []
+    for i, (title, summary, entered) in enumerate([
+            (f"{a} {b} pierwszy", "Nic.", "2009-02-02"),
+            (f"Drugi {a} {b}", f"Też {a} {b}.", "2014-06-06"),
+            ("Trzeci", f"W skrócie {a} {b} raz.", "2014-06-06"),
+            ("Czwarty", "Nic.", "2021-01-01"),
+            (f"Piąty {a} {b} {a} {b}", "Nic.", "2009-02-02"),
+            (f"{a} {b}", "Nic.", "2021-01-01")]):
+        sections = [{"heading": "Opis", "body": f"Sekcja z {a} {b}."}] if i == 3 else None
+        body = dict(status="published", title=title, summary=summary, entered_on=entered)
+        if sections:
+            body["sections"] = sections
+        found.append(api.make_practice(**body))
+    for title in (f"{b} {a} odwrotnie", f"{a} przerwa {b}"):
+        apart.append(api.make_practice(status="published", title=title, summary="Nic."))
+    wait_for(stack, a, present=[p["id"] for p in found + apart])
+    return f'"{a} {b}"', found, apart
+
+
+@pytest.mark.parametrize("sort", SORTS + ["relevance"])
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_phrase_pages_in_every_sort(stack, phrased, sort, limit):
+    # the page's rows come from the same pass as the counts (one check of
+    # the positions): every sort and its cursor must hold there too
+    q, found, apart = phrased
+    whole = all_ids(stack, q=q, sort=sort)
+    assert set(whole) == {p["id"] for p in found}
+    got, total, pages = paged_ids(stack, q=q, sort=sort, limit=limit)
+    assert got == whole and total == len(found)
+    assert pages == -(-len(found) // limit)
+    if sort == "-entered_on":
+        by = {p["id"]: p for p in found}
+        assert whole == sorted(whole, key=lambda i: (by[i]["entered_on"], i), reverse=True)
+
+
+def test_phrase_facets_and_title_matches_first(stack, phrased):
+    q, found, apart = phrased
+    body = ok(search(stack, q=q, facets="year", limit=2))
+    assert body["total"] == len(found) and len(body["items"]) == 2
+    years = {}
+    for p in found:
+        years[int(p["entered_on"][:4])] = years.get(int(p["entered_on"][:4]), 0) + 1
+    assert {e["value"]: e["count"] for e in body["facets"]["year"]} == years
+    # relevance: the four with the phrase in the title before the two without
+    whole = all_ids(stack, q=q)
+    in_title = {p["id"] for p in found if q.strip('"') in p["title"]}
+    assert set(whole[:len(in_title)]) == in_title and len(in_title) == 4
+    # each hit's highlight marks both words
+    for item in body["items"]:
+        assert item["highlight"]["title"].count("<mark>") >= 2, item["highlight"]
+
+
 def test_relevance_paging_with_nearly_equal_ranks(stack, api):
     """Two hits whose ranks differ only in the last bits of a float: the
     one ranked lower must still be on the next page."""
