@@ -2,7 +2,8 @@
  * PostgreSQL splits them into weighted words (search_words), replace every
  * word by its lexemes (search_lexemes, remembered here and in search_word
  * so each distinct word is stemmed once), and store the vectors with the
- * queue entries in one short statement. Stemming a word costs about
+ * queue entries, and the titles' words for typo tolerance
+ * (search_title_word), in one short statement. Stemming a word costs about
  * 15 µs and a practice has hundreds, mostly repeated across practices:
  * the cache is what makes indexing fast (bench/RESULTS.md). */
 #include "bdp/indexer.h"
@@ -29,6 +30,7 @@
 struct entry {
     char *word;    /* owned; NULL = empty slot */
     char *lexemes; /* owned: each quoted for tsvector input, separated by '\n' */
+    bool titled;   /* in search_title_word: stored by this indexer, or in its batch */
 };
 
 struct indexer {
@@ -62,7 +64,7 @@ static void cache_clear(struct indexer *ix)
     for (size_t i = 0; i < 2 * CACHE_MAX; i++) {
         free(ix->slots[i].word);
         free(ix->slots[i].lexemes);
-        ix->slots[i] = (struct entry){NULL, NULL};
+        ix->slots[i] = (struct entry){NULL, NULL, false};
     }
     ix->used = 0;
     malloc_trim(0); /* give the words' memory back: bdp idles small */
@@ -97,6 +99,7 @@ static void cache_put(struct indexer *ix, const char *word, json_t *lexemes)
     }
     e->word = xstrdup(word);
     e->lexemes = xstrdup(buf_cstr(&b));
+    e->titled = false;
     ix->used++;
     buf_free(&b);
 }
@@ -217,8 +220,11 @@ static json_t *missing_words(struct indexer *ix, PGresult *docs)
 }
 
 /* The vectors of the batch as JSON: [{"id":..,"v":..,"t":..,"at":..}];
- * every word is in the cache (learn). */
-static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
+ * every word is in the cache (learn). The words of the titles (weight A)
+ * that this indexer has not stored yet are appended to titles (borrowed)
+ * and marked as stored; untitle() takes the marks back if the batch
+ * fails. */
+static void vectors(struct indexer *ix, PGresult *docs, struct buf *out, json_t *titles)
 {
     struct tsentry e = {.word = BUF_INIT};
     struct buf v = BUF_INIT, t = BUF_INIT, tpos = BUF_INIT;
@@ -238,8 +244,13 @@ static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
             }
             emit(&v, lexemes, e.positions, e.positions_len);
             title_positions(&tpos, e.positions, e.positions_len);
-            if (tpos.len)
+            if (tpos.len) {
                 emit(&t, lexemes, tpos.p, tpos.len);
+                if (c->word && !c->titled) {
+                    c->titled = true;
+                    json_array_append_new(titles, json_string(c->word));
+                }
+            }
             buf_free(&q);
         }
         buf_printf(out, "%s{\"id\":%s,\"v\":", i ? "," : "", PQgetvalue(docs, i, 0));
@@ -255,6 +266,17 @@ static void vectors(struct indexer *ix, PGresult *docs, struct buf *out)
     buf_free(&v);
     buf_free(&t);
     buf_free(&tpos);
+}
+
+/* Takes back the marks vectors() set on the words of titles. */
+static void untitle(struct indexer *ix, json_t *titles)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(titles, i, w)
+    {
+        slot(ix, json_string_value(w))->titled = false;
+    }
 }
 
 /* Indexes one batch: how many practices, or -1 on failure. The slow part
@@ -273,7 +295,10 @@ static int index_batch(struct indexer *ix, PGconn *pg)
      * reads, so it runs first), then the rows of practice_search in id
      * order, as search_sync locks them. A practice queued again since it
      * was read keeps its entry and its old vector until the next batch.
-     * At commit, bdp_search tells every bdp that search answers changed. */
+     * The titles' words go in alphabetical order, as another bdp's
+     * indexer inserts them (its batch may share words); writers never
+     * touch them. At commit, bdp_search tells every bdp that search
+     * answers changed. */
     static const char store[] =
         "WITH x AS (SELECT * FROM json_to_recordset($1::json) x (id int, v text, t text,"
         " at timestamptz)),"
@@ -282,7 +307,9 @@ static int index_batch(struct indexer *ix, PGconn *pg)
         " l AS (SELECT practice_id FROM practice_search WHERE practice_id IN"
         " (SELECT practice_id FROM d) ORDER BY practice_id FOR UPDATE),"
         " u AS (UPDATE practice_search s SET vector = x.v::tsvector, title_vector = x.t::tsvector"
-        " FROM x, l WHERE s.practice_id = x.id AND l.practice_id = x.id)"
+        " FROM x, l WHERE s.practice_id = x.id AND l.practice_id = x.id),"
+        " w AS (INSERT INTO search_title_word SELECT w, unaccent(w)"
+        " FROM json_array_elements_text($2::json) w ORDER BY w ON CONFLICT (word) DO NOTHING)"
         " SELECT pg_notify('bdp_search', '')";
     char batch[16];
     snprintf(batch, sizeof batch, "%d", ix->batch);
@@ -308,13 +335,19 @@ static int index_batch(struct indexer *ix, PGconn *pg)
     json_decref(missing);
     if (ok) {
         struct buf json = BUF_INIT;
-        vectors(ix, docs, &json);
-        const char *vparams[] = {buf_cstr(&json)};
-        PGresult *r = PQexecParams(pg, store, 1, NULL, vparams, NULL, NULL, 0);
+        json_t *titles = json_array();
+        vectors(ix, docs, &json, titles);
+        char *words = json_dumps(titles, JSON_COMPACT);
+        const char *vparams[] = {buf_cstr(&json), words};
+        PGresult *r = PQexecParams(pg, store, 2, NULL, vparams, NULL, NULL, 0);
         ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-        if (!ok)
+        if (!ok) {
             log_msg("warn", "search indexer: %s", PQerrorMessage(pg));
+            untitle(ix, titles);
+        }
         PQclear(r);
+        free(words);
+        json_decref(titles);
         buf_free(&json);
     }
     PQclear(docs);

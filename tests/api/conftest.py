@@ -247,7 +247,7 @@ class Stack:
             "table_schema, table_name), false, true, '')))[1]::text "
             "FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
             "AND table_schema NOT IN ('pg_catalog', 'information_schema') "
-            "AND table_name NOT IN ('search_queue', 'search_word') ORDER BY 1"
+            "AND table_name NOT IN ('search_queue', 'search_word', 'search_title_word') ORDER BY 1"
         )
         counts = {}
         for line in out.splitlines():

@@ -936,6 +936,130 @@ def test_zory_only_by_its_unit(stack, polish):
 
 
 # ----------------------------------------------------------------------------
+# Typos in title words: a query word that matches no indexed word and is no
+# Polish word is looked for as the title words most like it too (pg_trgm);
+# other words are searched as they are.
+
+
+def other_letter(c):
+    return "e" if c == "a" else "a"
+
+
+@pytest.fixture(scope="module")
+def typos(stack, api):
+    w = World()
+    w.src = "src-" + marker()
+    w.t = marker("tpo")                                     # 13 letters of a title
+    w.t_end = w.t[:-1] + other_letter(w.t[-1])              # another title's word, like t
+    w.t_body = w.t[:6] + other_letter(w.t[6]) + w.t[7:]     # a word of a summary, like t
+    w.t_typo = w.t[:9] + w.t[10:]                           # t with a letter missing
+
+    def make(title, summary=""):
+        return api.make_practice(status="published", source=w.src, title=title,
+                                 summary=summary)["id"]
+
+    w.rynek = make("Rewitalizacja rynku", "Nowa nawierzchnia i zieleń.")
+    w.centrum = make("Przebudowa śródmieścia", "Szersze chodniki.")
+    w.both = make("Rewitalizacja śródmieścia", "Kamienice i podwórka.")
+    w.a = make(f"Program {w.t}")
+    w.c = make(f"Program {w.t_end}")
+    w.b = make("Inny program", f"Opis {w.t_body}.")
+    w.t_num = marker("tpn") + "7"                           # a title word with a digit
+    w.numbered = make(f"Etap {w.t_num}")
+    wait_for(stack, "rynku", present=[w.rynek], source=w.src)
+    wait_for(stack, "przebudowa", present=[w.centrum], source=w.src)
+    wait_for(stack, "kamienice", present=[w.both], source=w.src)
+    wait_for(stack, w.t, present=[w.a])
+    wait_for(stack, w.t_end, present=[w.c])
+    wait_for(stack, w.t_body, present=[w.b])
+    wait_for(stack, w.t_num, present=[w.numbered])
+    return w
+
+
+@pytest.mark.parametrize("q,who", [
+    ("rewitalizajca", ["rynek", "both"]),                   # two letters swapped
+    ("Rewitalizcja", ["rynek", "both"]),                    # a letter missing
+    ("rewitalizaccja", ["rynek", "both"]),                  # a letter too many
+    ("rewitalizajca rynku", ["rynek"]),                     # words are still ANDed
+    ("srodmiescai", ["centrum", "both"]),                   # no diacritics, letters swapped
+    ("przebudwa srodmiescia", ["centrum"]),
+    ('"rewitalizajca srodmiescia"', ["both"]),              # in a phrase too
+    ("rewitalizajca or przebudwa", ["rynek", "centrum", "both"]),
+    ("srodmiescai -rewitalizajca", ["centrum", "both"]),    # not under "-": excludes nothing
+])
+def test_typo_in_a_title_word_is_tolerated(stack, typos, q, who):
+    want = sorted(getattr(typos, k) for k in who)
+    got = sorted(all_ids(stack, q=q, source=typos.src))
+    assert got == want, (q, got)
+
+
+def test_typo_highlights_the_title_word_it_stands_for(stack, typos):
+    body = ok(search(stack, q="rewitalizajca rynku", source=typos.src))
+    assert [i["id"] for i in body["items"]] == [typos.rynek]
+    assert body["items"][0]["highlight"]["title"] == "<mark>Rewitalizacja</mark> <mark>rynku</mark>"
+
+
+def test_a_known_title_word_is_not_corrected(stack, typos):
+    # the typo finds the title it is like (and maybe the other one)
+    got = all_ids(stack, q=typos.t_typo)
+    assert typos.a in got, got
+    # each of two similar title words finds its own practice alone
+    assert all_ids(stack, q=typos.t) == [typos.a]
+    assert all_ids(stack, q=typos.t_end) == [typos.c]
+    assert sorted(all_ids(stack, q="rewitalizacja", source=typos.src)) == sorted([typos.rynek,
+                                                                               typos.both])
+
+
+def test_a_polish_word_in_no_practice_is_not_corrected(stack, typos):
+    assert sorted(all_ids(stack, q="rewitalizajca", source=typos.src)) == sorted([typos.rynek,
+                                                                               typos.both])
+    # as like "rewitalizacja" as the typo, but a word of the dictionary
+    # (another stem): spelt right, so it finds what has it, here nothing
+    assert all_ids(stack, q="rewitalizacyjny", source=typos.src) == []
+    assert all_ids(stack, q="rewitalizacyjny przebudwa", source=typos.src) == []
+
+
+def test_a_word_only_in_a_body_is_not_corrected(stack, typos):
+    # corrections come from titles only: the summary's word is not among them
+    got = all_ids(stack, q=typos.t_typo)
+    assert typos.a in got and typos.b not in got, got
+    # and a word found in a summary is known: it finds that practice alone,
+    # not the title it is like
+    assert all_ids(stack, q=typos.t_body) == [typos.b]
+
+
+@pytest.mark.parametrize("q", [
+    "rewitalizajca'", "'rewitalizajca'", "rewitalizajca\\", "rewitalizajca:*", "rewitalizajca & !",
+    "(rewitalizajca)", "rewitalizajca <->", '"rewitalizajca', "rewitalizajca -", "REWITALIZAJCA!!!",
+    "rewitalizajca 😀", "rewitalizajca;--",
+])
+def test_typo_in_odd_input(stack, typos, q):
+    r = search(stack, q=q, source=typos.src, limit=200)
+    assert r.status == 200, r
+    got = sorted(i["id"] for i in r.json["items"])
+    assert got == sorted([typos.rynek, typos.both]), (q, got)
+
+
+def test_only_words_that_may_be_typos_are_looked_up(stack, typos):
+    # words with a digit, and words of fewer than four letters, are not
+    # looked up: however many, they leave the typo its turn among the three
+    # words a query may have looked up
+    others = [f"{marker('tpz')}{i}" for i in range(40)] + ["qzw", "xq", "zzz"]
+    q = " or ".join(others + ["rewitalizajca"])
+    assert sorted(all_ids(stack, q=q, source=typos.src)) == sorted([typos.rynek, typos.both])
+    # a title word with a digit: another number is not it
+    assert all_ids(stack, q=typos.t_num) == [typos.numbered]
+    assert all_ids(stack, q=typos.t_num[:-1] + "8") == []
+    # a long query of unknown words: at most three are looked up, and which
+    # ones is not said; the answer is still the search's
+    unknown = [marker("tpz") for _ in range(60)]
+    q = " or ".join(["rewitalizajca"] + unknown)
+    r = search(stack, q=q[:q.rfind(" or ", 0, 1000)], source=typos.src, limit=200)
+    assert r.status == 200, r
+    assert {i["id"] for i in r.json["items"]} <= {typos.rynek, typos.both}
+
+
+# ----------------------------------------------------------------------------
 # Highlights
 
 
