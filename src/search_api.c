@@ -9,6 +9,7 @@
 #include "bdp/server.h"
 
 #include <string.h>
+#include <strings.h>
 
 enum format { FORMAT_JSON, FORMAT_CSV, FORMAT_NDJSON };
 static const char *const formats[] = {"application/json", "text/csv", "application/x-ndjson", NULL};
@@ -89,6 +90,36 @@ static void export(struct req *r, struct db_conn *c, const struct search *s,
     buf_free(&e.line);
 }
 
+/* Whether list (a header's comma-separated directives, RFC 9110 5.6.1)
+ * holds name, in any case; with a value ("max-age=0"), that value. */
+static bool directive(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ",");
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == n && strncasecmp(p, name, n) == 0)
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}
+
+/* What the request's Cache-Control (or, without it, HTTP/1.0's Pragma)
+ * asks of the answer cache (RFC 9111 5.2.1): no-cache and max-age=0, an
+ * answer computed now; no-store, and none of it kept either. */
+static void cache_wishes(struct req *r, bool *lookup, bool *store)
+{
+    const char *cc = http_header(r, "Cache-Control"), *pragma = http_header(r, "Pragma");
+    bool no_store = cc && directive(cc, "no-store");
+    bool fresh = cc ? directive(cc, "no-cache") || directive(cc, "max-age=0") || no_store
+                    : pragma && directive(pragma, "no-cache");
+    *lookup = !fresh;
+    *store = !no_store;
+}
+
 /* cache: "hit", "miss" or NULL (not cacheable), in X-Cache. */
 static void send_page(struct req *r, const struct buf *body, const struct buf *link,
                       const char *cache)
@@ -127,9 +158,11 @@ void search_api_list(struct req *r)
     /* A JSON page may come from the cache: the same query and visibility
      * at the same data generation is the same answer. */
     cached = format == FORMAT_JSON && r->srv->cache && feed_data_generation(r->srv->feed, &gen);
+    bool lookup = true, store = true;
     if (cached) {
+        cache_wishes(r, &lookup, &store);
         buf_printf(&key, "%d|%s", s.with_private, r->query ? r->query : "");
-        if (cache_get(r->srv->cache, buf_cstr(&key), gen, &body, &link)) {
+        if (lookup && cache_get(r->srv->cache, buf_cstr(&key), gen, &body, &link)) {
             send_page(r, &body, &link, "hit");
             goto out;
         }
@@ -151,7 +184,7 @@ void search_api_list(struct req *r)
         buf_printf(&extra, "\"facets\":{%s}", buf_cstr(&facets));
     resource_list_json(r, &q, buf_cstr(&items), next.len ? buf_cstr(&next) : NULL, total,
                        extra.len ? buf_cstr(&extra) : NULL, &body, &link);
-    if (cached)
+    if (cached && store)
         cache_put(r->srv->cache, buf_cstr(&key), gen, body.p, body.len,
                   link.len ? buf_cstr(&link) : NULL);
     send_page(r, &body, &link, cached ? "miss" : NULL);

@@ -75,9 +75,14 @@ def run_import(stack, *args, db=True, cwd=None):
     return res
 
 
+# bdp import writes from another process: the server's answer cache hears
+# of it when the NOTIFY arrives, so the searches here ask for a fresh answer.
+FRESH = {"Cache-Control": "no-cache"}
+
+
 def one(stack, source, ext, role="editor"):
     q = urllib.parse.urlencode({"source": source, "external_id": ext})
-    r = stack.get(f"/v1/practices?{q}", role="editor")
+    r = stack.get(f"/v1/practices?{q}", role="editor", headers=FRESH)
     assert r.status == 200, r
     assert r.json["total"] == 1, f"{source}/{ext}: {r}"
     r = stack.get(f"/v1/practices/{r.json['items'][0]['id']}", role=role)
@@ -87,7 +92,7 @@ def one(stack, source, ext, role="editor"):
 
 def absent(stack, source, ext):
     q = urllib.parse.urlencode({"source": source, "external_id": ext})
-    r = stack.get(f"/v1/practices?{q}", role="editor")
+    r = stack.get(f"/v1/practices?{q}", role="editor", headers=FRESH)
     assert r.status == 200, r
     return r.json["total"] == 0
 

@@ -1892,6 +1892,29 @@ def test_repeated_search_is_served_from_the_cache(stack, api):
     assert cache_of(anon) == "miss", anon
 
 
+def test_request_cache_directives(stack, api):
+    # A client that knows of a write the server may not have heard of yet
+    # (bdp import, another bdp) asks for an answer computed now.
+    m = marker()
+    p = api.make_practice(status="published", title=f"Świeża {m}")
+    wait_for(stack, m, present=[p["id"]])
+    first = search(stack, q=m)
+    assert cache_of(search(stack, q=m)) == "hit"
+    for headers in ({"Cache-Control": "no-cache"}, {"Cache-Control": "max-age=0"},
+                    {"Cache-Control": "foo=1 , NO-CACHE"}, {"Pragma": "no-cache"}):
+        r = search(stack, q=m, headers=headers)
+        assert cache_of(r) == "miss", (headers, r)
+        assert r.body == first.body
+    # Cache-Control wins over Pragma; other directives leave the cache be
+    for headers in ({"Cache-Control": "max-age=60", "Pragma": "no-cache"},
+                    {"Cache-Control": "no-cachex, max-age=01"}, {"Pragma": "nocache"}):
+        assert cache_of(search(stack, q=m, headers=headers)) == "hit", headers
+    # no-store: computed now and not kept
+    assert cache_of(search(stack, q=m, limit=3, headers={"Cache-Control": "no-store"})) == "miss"
+    assert cache_of(search(stack, q=m, limit=3)) == "miss"
+    assert cache_of(search(stack, q=m, limit=3)) == "hit"
+
+
 def test_a_write_makes_cached_answers_stale(stack, api):
     m = marker()
     a = api.make_practice(status="published", title=f"Pierwsza {m}")
