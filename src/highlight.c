@@ -98,6 +98,11 @@ struct word {
     bool marked;
 };
 
+static int by_bytes(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
 static bool is_wanted(const char *text, size_t start, size_t end, const char *const *words,
                       size_t nwords)
 {
@@ -108,9 +113,7 @@ static bool is_wanted(const char *text, size_t start, size_t end, const char *co
         encode(&low, highlight_lower(cp));
         i += n;
     }
-    bool found = false;
-    for (size_t i = 0; i < nwords && !found; i++)
-        found = strlen(words[i]) == low.len && memcmp(words[i], low.p, low.len) == 0;
+    bool found = nwords && bsearch(buf_cstr(&low), words, nwords, sizeof *words, by_bytes);
     buf_free(&low);
     return found;
 }

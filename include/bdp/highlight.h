@@ -9,9 +9,10 @@
 #include <stddef.h>
 
 /* Appends text (valid UTF-8) to out, escaped for HTML, with the words in
- * words (lowercase, borrowed) marked. With window > 0 and more words than
- * that, only window words are kept, starting a little before the first
- * marked one, and "…" stands for what was cut. */
+ * words (lowercase, sorted in strcmp's order, borrowed) marked: a search's
+ * list may hold thousands, looked up for every word of every hit. With window > 0 and more words
+ * than that, only window words are kept, starting a little before the first marked one, and "…"
+ * stands for what was cut. */
 void highlight(struct buf *out, const char *text, const char *const *words, size_t nwords,
                size_t window);
 

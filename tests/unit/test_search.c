@@ -187,6 +187,12 @@ static void test_highlight(void)
     marks("Domu-Dziecka, „Dziecka”", dz, 1, 0, "Domu-<mark>Dziecka</mark>, „<mark>Dziecka</mark>”");
     marks("", dz, 1, 0, "");
     marks("nic", NULL, 0, 0, "nic");
+    /* a long list, sorted: found wherever it stands in it */
+    const char *many[] = {"a1", "b2", "dom", "domu", "dziecka", "m", "x9", "zz", "ąb", "żory"};
+    marks("Domu Dziecka ąb w Żorach i Żory", many, 10, 0,
+          "<mark>Domu</mark> <mark>Dziecka</mark> <mark>ąb</mark> w Żorach i <mark>Żory</mark>");
+    marks("zz A1 x9 m", many, 10, 0,
+          "<mark>zz</mark> <mark>A1</mark> <mark>x9</mark> <mark>m</mark>");
     const char *w[] = {"k"};
     marks("a b c d e f g h i j k l m n o p", w, 1, 4, "… j <mark>k</mark> l m …");
     marks("k b c d e f", w, 1, 3, "<mark>k</mark> b c …");
