@@ -79,6 +79,13 @@ int migrate_run(const char *conninfo)
     }
     int rc = 1;
     PGresult *r = NULL;
+    /* No bound on a statement here, unlike the server's 30 s: a migration
+     * may rebuild a large table or index (each runs in one transaction, so
+     * one stopped leaves nothing behind), and a second migrator waits for
+     * the first however long it takes. */
+    if (!(r = exec_ok(pg, "SET statement_timeout = 0", err, sizeof err)))
+        goto out;
+    PQclear(r);
     /* One migrator at a time: a second one waits, then finds nothing to do. */
     if (!(r = exec_ok(pg, "SELECT pg_advisory_lock(4242001)", err, sizeof err)))
         goto out;

@@ -37,6 +37,28 @@ def test_migrate_is_idempotent(stack):
     stack.migrate()
 
 
+def test_migrate_waits_for_another_migrator_past_the_statement_timeout(stack):
+    # The server bounds each statement by 30 s; a migration must not be: a
+    # second migrator waits behind a long first one (here: its lock held for
+    # longer than that), then finds nothing to do.
+    holder = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", stack.db_url, "-c",
+                               "SELECT pg_advisory_lock(4242001); SELECT pg_sleep(33)"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 10
+        while stack.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                         " AND objid = 4242001 AND granted") != "1":
+            assert time.time() < deadline, "the lock was not taken"
+            time.sleep(0.1)
+        r = stack.bdp("migrate", check=False)
+        assert holder.poll() is not None, "bdp migrate did not wait for the lock"
+        assert r.returncode == 0, r.stderr
+        assert "schema is current (0 applied now" in r.stderr, r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_key_create_prints_key_alone_and_stores_hash(stack):
     r = stack.bdp("key", "create", "--name", uniq("k"), "--role", "reader")
     key = r.stdout
