@@ -103,6 +103,16 @@ static int by_bytes(const void *key, const void *elem)
     return strcmp(key, *(const char *const *)elem);
 }
 
+static int word_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void highlight_sort(const char **words, size_t nwords)
+{
+    qsort(words, nwords, sizeof *words, word_order);
+}
+
 static bool is_wanted(const char *text, size_t start, size_t end, const char *const *words,
                       size_t nwords)
 {

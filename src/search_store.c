@@ -243,11 +243,6 @@ struct marked {
     size_t n;
 };
 
-static int by_bytes(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void marked_open(struct marked *m, const char *json)
 {
     m->arr = json_loads(json, JSON_DECODE_ANY, NULL);
@@ -255,7 +250,7 @@ static void marked_open(struct marked *m, const char *json)
     m->words = xmalloc((m->n + 1) * sizeof *m->words);
     for (size_t i = 0; i < m->n; i++)
         m->words[i] = json_string_value(json_array_get(m->arr, i));
-    qsort(m->words, m->n, sizeof *m->words, by_bytes); /* as highlight() looks them up */
+    highlight_sort(m->words, m->n);
 }
 
 static void marked_close(struct marked *m)

@@ -9,12 +9,15 @@
 #include <stddef.h>
 
 /* Appends text (valid UTF-8) to out, escaped for HTML, with the words in
- * words (lowercase, sorted in strcmp's order, borrowed) marked: a search's
+ * words (lowercase, sorted by highlight_sort, borrowed) marked: a search's
  * list may hold thousands, looked up for every word of every hit. With window > 0 and more words
  * than that, only window words are kept, starting a little before the first marked one, and "…"
  * stands for what was cut. */
 void highlight(struct buf *out, const char *text, const char *const *words, size_t nwords,
                size_t window);
+
+/* Sorts words into the order highlight() wants them in. */
+void highlight_sort(const char **words, size_t nwords);
 
 /* Lowercases one code point of Latin letters (Polish included); others as
  * they are. */
