@@ -36,6 +36,10 @@ static const struct {
                             1LL << 44, "largest bulk upload accepted (413 above)"},
     [CFG_SEARCH_CACHE_MB] = {"search-cache-mb", "BDP_SEARCH_CACHE_MB", CT_INT, "32", 0, 4096,
                              "memory for cached search answers (0: no cache)"},
+    [CFG_SEARCH_MEMORY_MIN_DOCS] = {"search-memory-min-docs", "BDP_SEARCH_MEMORY_MIN_DOCS", CT_INT,
+                                    "500", 0, 2147483647,
+                                    "search counts in memory the words at least this many"
+                                    " practices have (0: no search in memory)"},
     [CFG_POOL_SIZE] = {"pool-size", "BDP_POOL_SIZE", CT_INT, "0", 0, 64,
                        "database connections shared by the workers (0: cores + 1)"},
     [CFG_POOL_WAIT_MS] = {"pool-wait-ms", "BDP_POOL_WAIT_MS", CT_INT, "2000", 10, 60000,

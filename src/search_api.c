@@ -2,6 +2,7 @@
 #include "bdp/search_api.h"
 
 #include "bdp/cache.h"
+#include "bdp/clock.h"
 #include "bdp/feed.h"
 #include "bdp/log.h"
 #include "bdp/resource.h"
@@ -120,16 +121,47 @@ static void cache_wishes(struct req *r, bool *lookup, bool *store)
     *store = !no_store;
 }
 
-/* cache: "hit", "miss" or NULL (not cacheable), in X-Cache. */
+/* cache: "hit", "miss" or NULL (not cacheable), in X-Cache. timing: a
+ * Server-Timing value, or NULL. */
 static void send_page(struct req *r, const struct buf *body, const struct buf *link,
-                      const char *cache)
+                      const char *cache, const char *timing)
 {
     http_add_header(r, "Vary", "Accept");
     if (link->len)
         http_add_header(r, "Link", "%s", buf_cstr((struct buf *)link));
     if (cache)
         http_add_header(r, "X-Cache", "%s", cache);
+    if (timing)
+        http_add_header(r, "Server-Timing", "%s", timing);
     http_send_json(r, 200, body->p, body->len);
+}
+
+/* The snapshot in memory for an answer computed now (NULL: none), when
+ * the request accepts one (lookup: not Cache-Control: no-cache, which asks
+ * for what the database holds this instant) and it is of the current data
+ * generation. */
+static struct smem *snapshot(struct req *r, bool lookup)
+{
+    uint64_t gen;
+    if (!lookup || !r->srv->mem || !feed_data_generation(r->srv->feed, &gen))
+        return NULL;
+    return search_mem_get(r->srv->mem, gen);
+}
+
+/* The total and facets of s: from the snapshot m when it can answer, else
+ * from the database (*c, taken if NULL). Server-Timing's "counts" says
+ * which, and how long. */
+static bool counts(struct req *r, struct db_conn **c, struct smem *m, const struct search *s,
+                   const struct search_resolved *res, bool areas_only, long long *total,
+                   struct buf *facets, struct buf *found, struct buf *timing, struct problem *pb)
+{
+    double t0 = clock_ms();
+    bool mem = m && smem_counts(m, s, res->category_id, res->tsquery, areas_only, total, facets);
+    if (!mem && ((!*c && !(*c = db_take(r->srv->reader, pb))) ||
+                 !search_store_counts(*c, s, res, areas_only, total, facets, found, pb)))
+        return false;
+    buf_printf(timing, "counts;desc=\"%s\";dur=%.3f", mem ? "memory" : "database", clock_ms() - t0);
+    return true;
 }
 
 void search_api_list(struct req *r)
@@ -141,6 +173,8 @@ void search_api_list(struct req *r)
     struct buf key = BUF_INIT, body = BUF_INIT, link = BUF_INIT, found = BUF_INIT;
     uint64_t gen = 0;
     bool cached = false;
+    struct smem *mem = NULL;
+    struct buf timing = BUF_INIT;
     struct db_conn *c = NULL;
     struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
     long long total = 0;
@@ -159,11 +193,11 @@ void search_api_list(struct req *r)
      * at the same data generation is the same answer. */
     cached = format == FORMAT_JSON && r->srv->cache && feed_data_generation(r->srv->feed, &gen);
     bool lookup = true, store = true;
+    cache_wishes(r, &lookup, &store);
     if (cached) {
-        cache_wishes(r, &lookup, &store);
         buf_printf(&key, "%d|%s", s.with_private, r->query ? r->query : "");
         if (lookup && cache_get(r->srv->cache, buf_cstr(&key), gen, &body, &link)) {
-            send_page(r, &body, &link, "hit");
+            send_page(r, &body, &link, "hit", NULL);
             goto out;
         }
     }
@@ -175,9 +209,13 @@ void search_api_list(struct req *r)
         export(r, c, &s, &res, (enum format)format);
         goto out;
     }
-    if (!search_store_counts(c, &s, &res, false, &total, &facets, &found, &pb) ||
-        !search_store_page(c, &s, &res, total, &found, &items, &next, &pb))
+    mem = snapshot(r, lookup);
+    if (!counts(r, &c, mem, &s, &res, false, &total, &facets, &found, &timing, &pb))
         goto out;
+    double t0 = clock_ms();
+    if (!search_store_page(c, &s, &res, total, &found, &items, &next, &pb))
+        goto out;
+    buf_printf(&timing, ", page;dur=%.3f", clock_ms() - t0);
     db_give(c);
     c = NULL;
     if (s.facets)
@@ -187,8 +225,9 @@ void search_api_list(struct req *r)
     if (cached && store)
         cache_put(r->srv->cache, buf_cstr(&key), gen, body.p, body.len,
                   link.len ? buf_cstr(&link) : NULL);
-    send_page(r, &body, &link, cached ? "miss" : NULL);
+    send_page(r, &body, &link, cached ? "miss" : NULL, buf_cstr(&timing));
 out:
+    search_mem_put(r->srv->mem, mem);
     db_give(c);
     http_fail(r, &pb);
     search_cleanup(&s);
@@ -202,6 +241,7 @@ out:
     buf_free(&body);
     buf_free(&link);
     buf_free(&found);
+    buf_free(&timing);
 }
 
 void search_api_stats(struct req *r)
@@ -209,16 +249,22 @@ void search_api_stats(struct req *r)
     struct problem pb;
     struct search s = {.facets = (1u << FACET__MAX) - 1};
     struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
-    struct buf facets = BUF_INIT, body = BUF_INIT;
+    struct buf facets = BUF_INIT, body = BUF_INIT, timing = BUF_INIT;
     long long total = 0;
+    bool lookup, store;
     problem_init(&pb);
-    struct db_conn *c = db_take(r->srv->reader, &pb);
-    if (c && search_store_counts(c, &s, &res, true, &total, &facets, NULL, &pb)) {
+    cache_wishes(r, &lookup, &store);
+    struct smem *mem = snapshot(r, lookup);
+    struct db_conn *c = NULL; /* the snapshot answers without one */
+    if (counts(r, &c, mem, &s, &res, true, &total, &facets, NULL, &timing, &pb)) {
         buf_printf(&body, "{\"total\":%lld,%s}", total, buf_cstr(&facets));
+        http_add_header(r, "Server-Timing", "%s", buf_cstr(&timing));
         http_send_json(r, 200, body.p, body.len);
     }
+    search_mem_put(r->srv->mem, mem);
     db_give(c);
     http_fail(r, &pb);
     buf_free(&facets);
     buf_free(&body);
+    buf_free(&timing);
 }

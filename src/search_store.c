@@ -513,7 +513,9 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, " WHEN %d THEN %d", sets[i].grouping, sets[i].f + 1);
     /* A facet not asked for groups a constant: one cheap row, left out. */
-    buf_puts(&b.sql, " END AS f, coalesce(voivodeship, unit_type, y::text) AS v,"
+    /* Values in byte order, whatever the database's collation: as the
+     * snapshot in memory orders them (search_mem.c). */
+    buf_puts(&b.sql, " END AS f, coalesce(voivodeship, unit_type, y::text) COLLATE \"C\" AS v,"
                      " category_ids AS ids, count(*) AS n FROM (SELECT ");
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, "%s%s", i ? ", " : "",
@@ -529,10 +531,11 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
         if (s->facets & (1u << sets[i].f))
             buf_printf(&b.sql, " OR f = %d", sets[i].f + 1);
     if (s->facets & (1u << FACET_CATEGORY)) {
-        buf_printf(&b.sql,
-                   " UNION ALL SELECT 1, c.slug, sum(t.n)::bigint, c.id::text, c.name, NULL"
-                   " FROM t, unnest(t.ids) x JOIN category c ON c.id = x WHERE t.f = %d",
-                   FACET_CATEGORY + 1);
+        buf_printf(
+            &b.sql,
+            " UNION ALL SELECT 1, c.slug COLLATE \"C\", sum(t.n)::bigint, c.id::text, c.name, NULL"
+            " FROM t, unnest(t.ids) x JOIN category c ON c.id = x WHERE t.f = %d",
+            FACET_CATEGORY + 1);
         if (areas_only)
             buf_puts(&b.sql, " AND c.parent_id IS NULL");
         buf_puts(&b.sql, " GROUP BY c.id");

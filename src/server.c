@@ -205,7 +205,7 @@ int server_run(const struct config *cfg)
         log_msg("error", "cannot start: %d migration(s) pending; run `bdp migrate` first", pending);
         return 1;
     }
-    struct server srv = {cfg, NULL, NULL, NULL, NULL};
+    struct server srv = {cfg, NULL, NULL, NULL, NULL, NULL};
     int size = (int)cfg->num[CFG_POOL_SIZE], wait = (int)cfg->num[CFG_POOL_WAIT_MS];
     srv.primary = db_pool_new(cfg->str[CFG_DATABASE_URL], size, wait);
     srv.reader = *cfg->str[CFG_READ_DATABASE_URL]
@@ -217,6 +217,9 @@ int server_run(const struct config *cfg)
     db_pool_on_commit(srv.primary, feed_touch, srv.feed);
     struct indexer *indexer = indexer_start(cfg->str[CFG_DATABASE_URL], srv.feed, INDEX_BATCH);
     srv.cache = cache_new((size_t)cfg->num[CFG_SEARCH_CACHE_MB] << 20);
+    srv.mem = search_mem_start(*cfg->str[CFG_READ_DATABASE_URL] ? cfg->str[CFG_READ_DATABASE_URL]
+                                                                : cfg->str[CFG_DATABASE_URL],
+                               srv.feed, cfg->num[CFG_SEARCH_MEMORY_MIN_DOCS]);
 
     /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t set;
@@ -259,6 +262,7 @@ int server_run(const struct config *cfg)
         log_msg("error", "cannot listen on %s", cfg->str[CFG_LISTEN]);
         mg_exit_library();
         indexer_stop(indexer);
+        search_mem_stop(srv.mem);
         feed_stop(srv.feed);
         cache_free(srv.cache);
         if (srv.reader != srv.primary)
@@ -281,6 +285,7 @@ int server_run(const struct config *cfg)
     mg_stop(ctx);
     mg_exit_library();
     indexer_stop(indexer);
+    search_mem_stop(srv.mem);
     feed_stop(srv.feed);
     cache_free(srv.cache);
     if (srv.reader != srv.primary)

@@ -6,6 +6,7 @@
 #include "bdp/config.h"
 #include "bdp/db.h"
 #include "bdp/feed.h"
+#include "bdp/search_mem.h"
 
 struct server {
     const struct config *cfg;
@@ -13,6 +14,7 @@ struct server {
     struct db_pool *reader;  /* reads: the replica, or primary */
     struct feed *feed;       /* the change feed's listener and purger */
     struct cache *cache;     /* search answers (NULL: off) */
+    struct search_mem *mem;  /* search's snapshot in memory (NULL: off) */
 };
 
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */
