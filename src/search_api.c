@@ -148,15 +148,41 @@ static struct smem *snapshot(struct req *r, bool lookup)
     return search_mem_get(r->srv->mem, gen);
 }
 
-/* The total and facets of s: from the snapshot m when it can answer, else
- * from the database (*c, taken if NULL). Server-Timing's "counts" says
- * which, and how long. */
+struct fetched {
+    struct smem_query *q;
+    const struct smem *m;
+};
+
+static void fetched(void *ctx, const char *lexeme, const int32_t *ids, size_t n)
+{
+    struct fetched *f = ctx;
+    smem_query_fetched(f->q, f->m, lexeme, ids, n);
+}
+
+/* The total and facets of s (and found: the page's rows, as
+ * search_store_counts and smem_search fill it): from the snapshot m when
+ * it can answer, with the postings of the query's rare lexemes from the
+ * database; else all from the database. *c is taken if NULL and needed.
+ * Server-Timing's "counts" says which, and how long. */
 static bool counts(struct req *r, struct db_conn **c, struct smem *m, const struct search *s,
                    const struct search_resolved *res, bool areas_only, long long *total,
                    struct buf *facets, struct buf *found, struct buf *timing, struct problem *pb)
 {
     double t0 = clock_ms();
-    bool mem = m && smem_counts(m, s, res->category_id, res->tsquery, areas_only, total, facets);
+    struct smem_query q = {0};
+    bool mem = m && (!res->tsquery || smem_query_parse(m, res->tsquery, &q));
+    if (mem && res->tsquery) {
+        const char *unheld[32];
+        size_t n = smem_query_unheld(&q, unheld, 32);
+        struct fetched f = {&q, m};
+        if (n && !search_store_postings(*c, unheld, n, fetched, &f, pb)) {
+            smem_query_free(&q);
+            return false;
+        }
+    }
+    mem = mem && smem_search(m, s, res->category_id, res->tsquery ? &q : NULL, areas_only, total,
+                             facets, found);
+    smem_query_free(&q);
     if (!mem && ((!*c && !(*c = db_take(r->srv->reader, pb))) ||
                  !search_store_counts(*c, s, res, areas_only, total, facets, found, pb)))
         return false;

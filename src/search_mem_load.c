@@ -98,6 +98,8 @@ static bool doc_row(void *ctx, const PGresult *r)
         .source = smem_value(m, text(r, 10)),
         .external_id = smem_string(m, text(r, 11)),
         .indexed = *PQgetvalue(r, 0, 12) == 't',
+        .title = smem_string(m, PQgetvalue(r, 0, 13)),
+        .updated_text = smem_string(m, PQgetvalue(r, 0, 14)),
     };
     int32_t cats[64];
     int n = 0;
@@ -109,10 +111,11 @@ static bool doc_row(void *ctx, const PGresult *r)
     return smem_add_doc(m, &d, cats, n);
 }
 
-/* Calls fn for each lexeme of a stripped tsvector in PostgreSQL's binary
- * form: its count, then each lexeme's bytes, a NUL and its number of
- * positions (0) with the positions. false when it is not one. */
-static bool lexemes(const char *v, int len, void (*fn)(void *ctx, const char *lex, size_t n),
+/* Calls fn for each lexeme of a tsvector in PostgreSQL's binary form:
+ * its count, then each lexeme's bytes, a NUL and its number of positions
+ * with the positions (WordEntryPos, 16 bits). false when it is not one. */
+static bool lexemes(const char *v, int len,
+                    void (*fn)(void *ctx, const char *lex, size_t n, const char *pos, int npos),
                     void *ctx)
 {
     const char *end = v + len;
@@ -127,21 +130,22 @@ static bool lexemes(const char *v, int len, void (*fn)(void *ctx, const char *le
         uint16_t npos;
         if (!nul || end - nul < 3)
             return false;
-        fn(ctx, v, (size_t)(nul - v));
         memcpy(&npos, nul + 1, 2);
-        v = nul + 3 + 2 * (size_t)ntohs(npos);
-        if (v > end)
+        npos = ntohs(npos);
+        if (nul + 3 + 2 * (size_t)npos > end)
             return false;
+        fn(ctx, v, (size_t)(nul - v), nul + 3, npos);
+        v = nul + 3 + 2 * (size_t)npos;
     }
     return v == end;
 }
 
 /* The sample: how many of its practices have each lexeme (smem_term.n). */
-static void count_lexeme(void *ctx, const char *lex, size_t n)
+static void count_lexeme(void *ctx, const char *lex, size_t n, const char *pos, int npos)
 {
-    struct smem *sample = ctx;
-    smem_hold(sample, lex, n);
-    ((struct smem_term *)smem_term(sample, lex, n))->n++;
+    (void)pos;
+    (void)npos;
+    smem_terms_add(ctx, lex, n)->n++;
 }
 
 static bool sample_row(void *ctx, const PGresult *r)
@@ -152,12 +156,32 @@ static bool sample_row(void *ctx, const PGresult *r)
 struct postings {
     struct smem *m;
     uint32_t at; /* the doc index the last row had */
+    bool bad;
 };
 
-static void posting(void *ctx, const char *lex, size_t n)
+static void posting(void *ctx, const char *lex, size_t n, const char *pos, int npos)
 {
     struct postings *p = ctx;
+    (void)pos;
+    (void)npos;
     smem_add_posting(p->m, lex, n, p->at);
+}
+
+/* A title's lexeme with its positions: a title without positions is not
+ * what the indexer writes, and is refused. */
+static void title_entry(void *ctx, const char *lex, size_t n, const char *pos, int npos)
+{
+    struct postings *p = ctx;
+    uint16_t wep[256];
+    if (npos < 1 || npos > 256) {
+        p->bad = true;
+        return;
+    }
+    for (int i = 0; i < npos; i++) {
+        memcpy(&wep[i], pos + 2 * i, 2);
+        wep[i] = ntohs(wep[i]);
+    }
+    smem_add_title(p->m, p->at, lex, n, wep, npos);
 }
 
 static bool vector_row(void *ctx, const PGresult *r)
@@ -170,14 +194,31 @@ static bool vector_row(void *ctx, const PGresult *r)
     id = ntohl(id);
     while (p->at < p->m->ndocs && p->m->docs[p->at].id != (int32_t)id) /* both in id order */
         p->at++;
-    return p->at < p->m->ndocs && lexemes(PQgetvalue(r, 0, 1), PQgetlength(r, 0, 1), posting, p);
+    return p->at < p->m->ndocs && lexemes(PQgetvalue(r, 0, 1), PQgetlength(r, 0, 1), posting, p) &&
+           (PQgetisnull(r, 0, 2) ||
+            lexemes(PQgetvalue(r, 0, 2), PQgetlength(r, 0, 2), title_entry, p)) &&
+           !p->bad;
+}
+
+struct title_order {
+    int32_t *ids;
+    uint32_t n;
+};
+
+static bool title_row(void *ctx, const PGresult *r)
+{
+    struct title_order *t = ctx;
+    if ((t->n & (t->n - 1)) == 0)
+        t->ids = xrealloc(t->ids, (t->n ? 2 * t->n : 1) * sizeof *t->ids);
+    t->ids[t->n++] = atoi(PQgetvalue(r, 0, 0));
+    return true;
 }
 
 /* A new snapshot of the database as one transaction sees it, or NULL +
  * err. */
 static struct smem *load(PGconn *pg, uint64_t gen, long long min_docs, char *err, size_t errlen)
 {
-    struct smem *m = smem_new(), *sample = NULL;
+    struct smem *m = smem_new();
     m->gen = gen;
     /* Nothing changes under the reads: one snapshot for all of them. */
     bool ok = command(pg,
@@ -190,7 +231,8 @@ static struct smem *load(PGconn *pg, uint64_t gen, long long min_docs, char *err
                      "SELECT practice_id, status, unit_id, voivodeship, unit_type, teryt,"
                      " population, category_ids, entered_on - DATE '1970-01-01',"
                      " (extract(epoch FROM updated_at) * 1000000)::int8, source, external_id,"
-                     " vector IS NOT NULL FROM practice_search ORDER BY practice_id",
+                     " vector IS NOT NULL, title, rfc3339(updated_at) FROM practice_search"
+                     " ORDER BY practice_id",
                      0, NULL, false, doc_row, m, err, errlen);
     if (ok) {
         /* Which lexemes at least min_docs practices have, from one in
@@ -199,23 +241,33 @@ static struct smem *load(PGconn *pg, uint64_t gen, long long min_docs, char *err
         char every_s[24];
         snprintf(every_s, sizeof every_s, "%lld", every);
         const char *params[] = {every_s};
-        sample = smem_new();
+        struct smem_terms sample;
+        smem_terms_init(&sample);
         ok = stream(pg,
                     "SELECT strip(vector) FROM practice_search WHERE vector IS NOT NULL"
                     " AND practice_id % $1::int = 0",
-                    1, params, true, sample_row, sample, err, errlen);
-        for (uint32_t i = 0; ok && i < sample->term_slots; i++) {
-            const struct smem_term *t = &sample->terms[i];
+                    1, params, true, sample_row, &sample, err, errlen);
+        for (uint32_t i = 0; ok && i < sample.nslots; i++) {
+            const struct smem_term *t = &sample.slots[i];
             if (t->lexeme && (long long)t->n * every >= min_docs)
                 smem_hold(m, t->lexeme, strlen(t->lexeme));
         }
-        smem_free(sample);
+        smem_terms_free(&sample);
     }
-    struct postings p = {m, 0};
-    ok = ok && stream(pg,
-                      "SELECT practice_id, strip(vector) FROM practice_search"
-                      " WHERE vector IS NOT NULL ORDER BY practice_id",
-                      0, NULL, true, vector_row, &p, err, errlen);
+    struct postings p = {m, 0, false};
+    struct title_order titles = {NULL, 0};
+    ok = ok &&
+         stream(pg,
+                "SELECT practice_id, strip(vector), title_vector FROM practice_search"
+                " WHERE vector IS NOT NULL ORDER BY practice_id",
+                0, NULL, true, vector_row, &p, err, errlen) &&
+         stream(pg, "SELECT practice_id FROM practice_search ORDER BY title, practice_id", 0, NULL,
+                false, title_row, &titles, err, errlen);
+    if (ok && !smem_set_title_order(m, titles.ids, titles.n)) {
+        snprintf(err, errlen, "the order by title names other practices");
+        ok = false;
+    }
+    free(titles.ids);
     PQclear(PQexec(pg, "ROLLBACK"));
     if (!ok) {
         smem_free(m);
@@ -304,7 +356,7 @@ static void *run(void *arg)
         log_msg("info",
                 "search in memory: %u practices, %u lexemes in at least %lld, %.1f MB,"
                 " loaded in %.0f ms",
-                m->ndocs, m->nterms, x->min_docs, (double)m->bytes / (1 << 20), took);
+                m->ndocs, m->terms.n, x->min_docs, (double)m->bytes / (1 << 20), took);
         swap_in(x, m);
         settled = false;
     }

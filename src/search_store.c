@@ -592,6 +592,50 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
     return true;
 }
 
+/* Each lexeme's practices, one statement for all: the text index's
+ * matches of a lexeme so rare that the snapshot in memory does not hold
+ * it (search_mem.h). */
+static const struct db_stmt st_postings = {
+    "search_postings",
+    "SELECT x.l, ARRAY(SELECT s.practice_id FROM practice_search s"
+    " WHERE s.vector @@ search_term(x.l))::text FROM json_array_elements_text($1::json) x (l)",
+    1};
+
+bool search_store_postings(struct db_conn *c, const char *const *lexemes, size_t n,
+                           void (*each)(void *ctx, const char *lexeme, const int32_t *ids,
+                                        size_t nids),
+                           void *ctx, struct problem *pb)
+{
+    struct buf list = BUF_INIT;
+    buf_puts(&list, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(&list, ",");
+        buf_json_str(&list, lexemes[i]);
+    }
+    buf_puts(&list, "]");
+    const char *params[] = {buf_cstr(&list)};
+    PGresult *r = db_query(c, &st_postings, params, NULL, pb);
+    buf_free(&list);
+    if (!r)
+        return false;
+    int32_t *ids = NULL;
+    for (int row = 0; row < PQntuples(r); row++) {
+        const char *p = PQgetvalue(r, row, 1); /* {1,5,12} */
+        size_t k = 0;
+        ids = xrealloc(ids, (strlen(p) / 2 + 1) * sizeof *ids);
+        for (char *end; *p; p++)
+            if (*p >= '0' && *p <= '9') {
+                ids[k++] = (int32_t)strtol(p, &end, 10);
+                p = end - 1;
+            }
+        each(ctx, PQgetvalue(r, row, 0), ids, k);
+    }
+    free(ids);
+    PQclear(r);
+    return true;
+}
+
 const char *const search_csv_columns[] = {
     "id",         "title",       "status",    "category_slugs", "unit_id",
     "unit_teryt", "unit_name",   "unit_type", "voivodeship",    "population",

@@ -19,24 +19,33 @@
 #define SMEM_NULL_INT INT32_MIN
 
 /* One practice, at its index in the snapshot (practice_id order). status,
- * voivodeship, unit_type and source are indexes in smem.values, teryt and
- * external_id offsets in smem.arena; 0 for NULL. */
+ * voivodeship, unit_type and source are indexes in smem.values; teryt,
+ * external_id, title and updated_text offsets in smem.arena; 0 for NULL. */
 struct smem_doc {
     int32_t id, unit_id;
     int32_t population; /* SMEM_NULL_INT: NULL */
     int32_t entered;    /* days since 1970-01-01 */
     int64_t updated;    /* µs since the epoch */
     uint32_t cats;      /* its first category in smem.doc_cats */
-    uint32_t teryt, external_id;
+    uint32_t teryt, external_id, title, updated_text;
+    uint32_t title_at, title_n; /* its title's entries in smem.title_lex and title_pos */
     uint16_t status, voivodeship, unit_type, source;
     uint16_t ncats;
     int16_t year;
     bool indexed; /* it has a vector: without one it matches no query */
 };
 
+/* What the facets count of a practice, apart from the rest (a pass over
+ * 80,000 matches reads only these). year: from smem.year_min. */
+struct smem_facets {
+    uint32_t cats;
+    uint16_t ncats, voivodeship, unit_type, year;
+};
+
 /* A lexeme's practices: a bitmap when many have it, else their indexes. */
 struct smem_term {
     char *lexeme; /* NULL: a free slot */
+    uint32_t id;  /* in the order added */
     uint32_t n, cap;
     uint32_t *docs;
     uint64_t *bits;
@@ -48,20 +57,39 @@ struct smem_category {
     char *slug, *name;
 };
 
+/* A lexeme table: open addressing, slots a power of 2. */
+struct smem_terms {
+    struct smem_term *slots;
+    uint32_t nslots, n;
+};
+
 /* A snapshot: immutable once loaded; shared by reference. */
 struct smem {
     uint64_t gen; /* the data generation it was loaded at */
     int refs;     /* under the owner's lock */
-    uint32_t ndocs, nterms, term_slots;
+    uint32_t ndocs;
     struct smem_doc *docs;
-    uint16_t *doc_cats; /* indexes in cats */
+    struct smem_facets *facets;               /* a doc's, at its index */
+    uint64_t *published, *indexed, *untitled; /* a bit a doc: status published; it has a
+                                                  vector; its title has no lexeme */
+    uint16_t *doc_cats;                       /* indexes in cats */
     uint32_t ndoc_cats, doc_cats_cap;
     uint32_t *values; /* arena offsets of the few distinct short values; [0] unused */
     uint32_t nvalues;
-    struct smem_term *terms;    /* open addressing, term_slots of them (a power of 2) */
+    struct smem_terms terms;    /* held lexemes, with their postings */
     struct smem_category *cats; /* in id order */
     uint32_t ncats;
     int16_t year_min, year_max;
+    /* The titles' lexemes with their postings, and each title's entries,
+     * one a position, grouped by lexeme as in its tsvector. */
+    struct smem_terms title_terms;
+    uint32_t *title_lex; /* a title_terms id */
+    uint16_t *title_pos; /* PostgreSQL's WordEntryPos: weight << 14 | position */
+    uint32_t ntitle, title_cap;
+    /* The sorts' orders as doc indexes: newest entered first (reversed,
+     * oldest first), by title, last updated first; a doc's place in
+     * by_title. */
+    uint32_t *by_entered, *by_title, *by_updated, *title_rank;
     struct buf arena; /* strings; offset 0 is never one */
     size_t bytes;     /* what it holds, roughly */
 };
@@ -73,24 +101,96 @@ uint32_t smem_string(struct smem *m, const char *s); /* its offset; 0 for NULL *
 uint16_t smem_value(struct smem *m, const char *s);  /* its index in values; 0 for NULL */
 /* Adds a category (in increasing id order). */
 void smem_add_category(struct smem *m, int32_t id, bool area, const char *slug, const char *name);
-/* Adds practice d (in increasing id order; d->cats, d->ncats and d->year
- * are set here) with its category ids; false if one is not a category. */
+/* Adds practice d (in increasing id order; d->cats, d->ncats, d->year and
+ * its title entries are set here) with its category ids; false if one is
+ * not a category. */
 bool smem_add_doc(struct smem *m, const struct smem_doc *d, const int32_t *cat_ids, int ncats);
+/* Adds an entry of doc's title: a lexeme with its positions
+ * (WordEntryPos), in the tsvector's order; docs in index order, each
+ * title's entries together. */
+void smem_add_title(struct smem *m, uint32_t doc, const char *lexeme, size_t len,
+                    const uint16_t *pos, int npos);
 /* Adds a lexeme to hold (before smem_add_posting): false if already held. */
 bool smem_hold(struct smem *m, const char *lexeme, size_t len);
 /* Notes that the doc at index i has lexeme, if the snapshot holds it. */
 void smem_add_posting(struct smem *m, const char *lexeme, size_t len, uint32_t i);
-/* Done adding: dense postings become bitmaps. */
+/* The order by title as doc ids (PostgreSQL's collation decides it):
+ * false if it does not name every doc once. */
+bool smem_set_title_order(struct smem *m, const int32_t *ids, uint32_t n);
+/* Done adding: dense postings become bitmaps; the other sorts' orders. */
 void smem_seal(struct smem *m);
 const struct smem_term *smem_term(const struct smem *m, const char *lexeme, size_t len);
+const struct smem_term *smem_title_term(const struct smem *m, const char *lexeme, size_t len);
+uint32_t smem_doc_index(const struct smem *m, int32_t id); /* UINT32_MAX: none */
+int smem_category_index(const struct smem *m, int32_t id); /* -1: none */
+/* A lexeme table of the caller's (the loader's sample): the entry of
+ * lexeme, added if new. */
+void smem_terms_init(struct smem_terms *t);
+struct smem_term *smem_terms_add(struct smem_terms *t, const char *lexeme, size_t len);
+void smem_terms_free(struct smem_terms *t);
+
+/* A tsquery as a tree (search_mem_query.c). */
+enum smem_qkind { SMEM_Q_VAL, SMEM_Q_NOT, SMEM_Q_AND, SMEM_Q_OR };
+struct smem_qnode {
+    enum smem_qkind kind;
+    int a, b;                     /* children */
+    char *lexeme;                 /* SMEM_Q_VAL */
+    uint32_t item;                /* its place in items */
+    const struct smem_term *term; /* NULL: not held */
+};
+struct smem_query {
+    struct smem_qnode *nodes;
+    int n, cap, root;
+    char **items; /* the lexemes, each once, in byte order (borrowed from nodes) */
+    size_t nitems;
+    uint32_t *item_title;                /* each item's title term id, UINT32_MAX: in no title */
+    const struct smem_term **item_tterm; /* its title term (NULL: none), with postings */
+    bool top_and;                        /* & at the top: ts_rank's "and" form */
+    bool all_held;                       /* every lexeme's postings are in the snapshot */
+    /* The postings of the items the snapshot does not hold, as fetched
+     * (smem_query_fetched): doc indexes; NULL: not (yet). */
+    uint32_t **fetched;
+    uint32_t *nfetched;
+};
+/* false when the snapshot cannot evaluate it: a phrase, a weight or
+ * prefix, no lexeme, not a tsquery's text. */
+bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_query *q);
+void smem_query_free(struct smem_query *q);
+/* Whether a text with none of its lexemes matches (as "!a" does). */
+bool smem_query_matches_nothing(const struct smem_query *q);
+/* The lexemes whose postings the snapshot lacks (borrowed): the caller
+ * fetches them (search_store_postings) and hands each in. */
+size_t smem_query_unheld(const struct smem_query *q, const char **lexemes, size_t max);
+/* The practices (ids, any order; ids not in m are left out) that have the
+ * unheld lexeme. */
+void smem_query_fetched(struct smem_query *q, const struct smem *m, const char *lexeme,
+                        const int32_t *ids, size_t n);
+/* The practices that match (new; a bit a doc), NULL unless every lexeme is
+ * held or fetched. */
+uint64_t *smem_query_matches(const struct smem *m, const struct smem_query *q);
+struct smem_rank_scratch {
+    size_t n;
+    uint32_t *start, *end;
+    bool *present;
+};
+/* search_store.c's RANK for doc: (title_vector @@ q)::int +
+ * ts_rank(title_vector, q), as real. */
+float smem_query_rank(const struct smem *m, const struct smem_query *q, uint32_t doc,
+                      struct smem_rank_scratch *s);
+void smem_rank_scratch_free(struct smem_rank_scratch *s);
 
 /* The total and the facets of search s (its category resolved to
- * category_id, its query to tsquery, either may be NULL), as
- * search_store_counts appends them. false, with nothing appended, when the
+ * category_id, its query parsed into q, either may be NULL), as
+ * search_store_counts appends them; and when found is not NULL, the
+ * page's rows in s's order after its cursor, limit + 1 of them, as a JSON
+ * array of [key, id] with the key as the page's SQL prints it (what
+ * search_store_page takes). false, with nothing appended, when the
  * snapshot cannot answer: a phrase, a weight or prefix, a lexeme it does
- * not hold, a category it does not know. */
-bool smem_counts(const struct smem *m, const struct search *s, const char *category_id,
-                 const char *tsquery, bool areas_only, long long *total, struct buf *facets);
+ * not hold, a category it does not know. found stays empty when only the
+ * page cannot be answered (a title cursor whose row changed). */
+bool smem_search(const struct smem *m, const struct search *s, const char *category_id,
+                 const struct smem_query *q, bool areas_only, long long *total, struct buf *facets,
+                 struct buf *found);
 
 /* The loader: a thread that keeps a snapshot of the current data
  * generation, reloading when it moves (at most a tenth of the time). */

@@ -6,6 +6,8 @@
 #include "bdp/db.h"
 #include "bdp/search.h"
 
+#include <stdint.h>
+
 /* What a search needs from the database before it runs: the category's
  * id and the query as a tsquery (search_query), so that the statements
  * that follow are planned with them as values. */
@@ -43,6 +45,13 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
                          const struct search_resolved *res, bool areas_only, long long *total,
                          struct buf *facets, struct buf *found, struct problem *pb)
     __attribute__((warn_unused_result));
+
+/* The practices that have each of lexemes (n of them), handed to each as
+ * ids: what the snapshot in memory does not hold. */
+bool search_store_postings(struct db_conn *c, const char *const *lexemes, size_t n,
+                           void (*each)(void *ctx, const char *lexeme, const int32_t *ids,
+                                        size_t nids),
+                           void *ctx, struct problem *pb) __attribute__((warn_unused_result));
 
 /* Every match in order, one row at a time: NDJSON hands row one field,
  * the document; CSV hands search_csv_columns' fields. row returns false
