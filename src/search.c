@@ -107,8 +107,8 @@ static bool timestamp_valid(const char *s)
         return t[1] == '\0';
     return (*t == '+' || *t == '-') && isdigit((unsigned char)t[1]) &&
            isdigit((unsigned char)t[2]) && t[3] == ':' && isdigit((unsigned char)t[4]) &&
-           isdigit((unsigned char)t[5]) && t[6] == '\0' &&
-           (t[1] - '0') * 10 + (t[2] - '0') <= 15 && (t[4] - '0') * 10 + (t[5] - '0') <= 59;
+           isdigit((unsigned char)t[5]) && t[6] == '\0' && (t[1] - '0') * 10 + (t[2] - '0') <= 15 &&
+           (t[4] - '0') * 10 + (t[5] - '0') <= 59;
 }
 
 /* A category is named by its id or its slug. */

@@ -21,6 +21,9 @@ void smem_terms_free(struct smem_terms *t)
         free(t->slots[i].lexeme);
         free(t->slots[i].docs);
         free(t->slots[i].bits);
+        free(t->slots[i].pos);
+        free(t->slots[i].skip);
+        free(t->slots[i].rank);
     }
     free(t->slots);
     t->slots = NULL;
@@ -227,11 +230,79 @@ static void add_posting(struct smem_term *t, uint32_t i)
     t->docs[t->n++] = i;
 }
 
-void smem_add_posting(struct smem *m, const char *lexeme, size_t len, uint32_t i)
+static void put_varint(struct smem_term *t, uint32_t v)
+{
+    if (t->pos_len + 5 > t->pos_cap) {
+        t->pos_cap = t->pos_cap ? 2 * t->pos_cap : 64;
+        t->pos = xrealloc(t->pos, t->pos_cap);
+    }
+    do {
+        t->pos[t->pos_len++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+}
+
+static uint32_t get_varint(const uint8_t **p)
+{
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+}
+
+void smem_add_posting(struct smem *m, const char *lexeme, size_t len, uint32_t i,
+                      const uint16_t *pos, int npos)
 {
     struct smem_term *t = slot(&m->terms, lexeme, len);
-    if (t->lexeme)
-        add_posting(t, i);
+    if (!t->lexeme || (t->n && t->docs[t->n - 1] == i))
+        return;
+    if (t->n % SMEM_SKIP == 0) {
+        t->skip = xrealloc(t->skip, (t->n / SMEM_SKIP + 1) * sizeof *t->skip);
+        t->skip[t->n / SMEM_SKIP] = t->pos_len;
+    }
+    add_posting(t, i);
+    if (!npos)
+        t->nopos = true;
+    put_varint(t, (uint32_t)npos);
+    for (int k = 0, last = 0; k < npos; k++) {
+        int p = pos[k] & 0x3fff;
+        put_varint(t, (uint32_t)(k ? p - last : p));
+        last = p;
+    }
+}
+
+int smem_positions(const struct smem_term *t, uint32_t i, uint16_t *out)
+{
+    uint32_t r;
+    if (t->bits) {
+        uint64_t w = t->bits[i / 64];
+        if (!(w >> (i % 64) & 1))
+            return 0;
+        r = t->rank[i / 64] + (uint32_t)__builtin_popcountll(w & ((1ull << (i % 64)) - 1));
+    } else {
+        uint32_t lo = 0, hi = t->n;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (t->docs[mid] < i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == t->n || t->docs[lo] != i)
+            return 0;
+        r = lo;
+    }
+    const uint8_t *p = t->pos + t->skip[r / SMEM_SKIP];
+    for (uint32_t k = r % SMEM_SKIP; k; k--)
+        for (uint32_t n = get_varint(&p); n; n--)
+            get_varint(&p);
+    int n = (int)get_varint(&p);
+    for (int k = 0, last = 0; k < n && k < SMEM_MAXPOS; k++)
+        out[k] = (uint16_t)(last = k ? last + (int)get_varint(&p) : (int)get_varint(&p));
+    return n < SMEM_MAXPOS ? n : SMEM_MAXPOS;
 }
 
 void smem_add_title(struct smem *m, uint32_t doc, const char *lexeme, size_t len,
@@ -359,14 +430,22 @@ void smem_seal(struct smem *m)
         if (!t->lexeme)
             continue;
         m->bytes += strlen(t->lexeme) + 1;
+        t->pos = xrealloc(t->pos, t->pos_len ? t->pos_len : 1);
+        t->pos_cap = t->pos_len;
+        m->bytes += t->pos_len + (t->n / SMEM_SKIP + 1) * sizeof *t->skip;
         if ((size_t)t->n * 32 >= m->ndocs && t->n) { /* the bitmap is no larger */
             t->bits = xmalloc(words * sizeof *t->bits);
             memset(t->bits, 0, words * sizeof *t->bits);
             for (uint32_t i = 0; i < t->n; i++)
                 t->bits[t->docs[i] / 64] |= 1ull << (t->docs[i] % 64);
+            t->rank = xmalloc(words * sizeof *t->rank);
+            for (size_t w = 0, r = 0; w < words; w++) {
+                t->rank[w] = (uint32_t)r;
+                r += (size_t)__builtin_popcountll(t->bits[w]);
+            }
             free(t->docs);
             t->docs = NULL;
-            m->bytes += words * sizeof *t->bits;
+            m->bytes += words * (sizeof *t->bits + sizeof *t->rank);
         } else if (t->n) {
             t->docs = xrealloc(t->docs, t->n * sizeof *t->docs);
             m->bytes += t->n * sizeof *t->docs;

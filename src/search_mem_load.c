@@ -159,12 +159,23 @@ struct postings {
     bool bad;
 };
 
+/* WordEntryPos values in network order, SMEM_MAXPOS at most. */
+static int positions(const char *pos, int npos, uint16_t *out)
+{
+    if (npos > SMEM_MAXPOS)
+        npos = SMEM_MAXPOS;
+    for (int i = 0; i < npos; i++) {
+        memcpy(&out[i], pos + 2 * i, 2);
+        out[i] = ntohs(out[i]);
+    }
+    return npos;
+}
+
 static void posting(void *ctx, const char *lex, size_t n, const char *pos, int npos)
 {
     struct postings *p = ctx;
-    (void)pos;
-    (void)npos;
-    smem_add_posting(p->m, lex, n, p->at);
+    uint16_t wep[SMEM_MAXPOS];
+    smem_add_posting(p->m, lex, n, p->at, wep, positions(pos, npos, wep));
 }
 
 /* A title's lexeme with its positions: a title without positions is not
@@ -172,16 +183,12 @@ static void posting(void *ctx, const char *lex, size_t n, const char *pos, int n
 static void title_entry(void *ctx, const char *lex, size_t n, const char *pos, int npos)
 {
     struct postings *p = ctx;
-    uint16_t wep[256];
-    if (npos < 1 || npos > 256) {
+    uint16_t wep[SMEM_MAXPOS];
+    if (npos < 1 || npos > SMEM_MAXPOS) {
         p->bad = true;
         return;
     }
-    for (int i = 0; i < npos; i++) {
-        memcpy(&wep[i], pos + 2 * i, 2);
-        wep[i] = ntohs(wep[i]);
-    }
-    smem_add_title(p->m, p->at, lex, n, wep, npos);
+    smem_add_title(p->m, p->at, lex, n, wep, positions(pos, npos, wep));
 }
 
 static bool vector_row(void *ctx, const PGresult *r)
@@ -258,7 +265,7 @@ static struct smem *load(PGconn *pg, uint64_t gen, long long min_docs, char *err
     struct title_order titles = {NULL, 0};
     ok = ok &&
          stream(pg,
-                "SELECT practice_id, strip(vector), title_vector FROM practice_search"
+                "SELECT practice_id, vector, title_vector FROM practice_search"
                 " WHERE vector IS NOT NULL ORDER BY practice_id",
                 0, NULL, true, vector_row, &p, err, errlen) &&
          stream(pg, "SELECT practice_id FROM practice_search ORDER BY title, practice_id", 0, NULL,

@@ -85,10 +85,31 @@ static int parse_unary(struct parse *x)
     } else {
         x->bad = true;
     }
-    skip_spaces(x);
-    if (*x->p == '<') /* a phrase: positions, which the snapshot lacks */
-        x->bad = true;
     return x->bad ? -1 : n;
+}
+
+/* a <-> b, a <N> b: left to right, tighter than & (as PostgreSQL prints). */
+static int parse_phrase(struct parse *x)
+{
+    int n = parse_unary(x);
+    while (n >= 0 && (skip_spaces(x), *x->p == '<')) {
+        long dist = 1;
+        char *end = (char *)x->p + 3;
+        if (strncmp(x->p, "<->", 3) != 0) {
+            dist = strtol(x->p + 1, &end, 10);
+            if (end == x->p + 1 || *end != '>' || dist < 0 || dist > 16384) {
+                x->bad = true;
+                return -1;
+            }
+            end++;
+        }
+        x->p = end;
+        int b = parse_unary(x);
+        n = b < 0 ? -1 : node(x->q, SMEM_Q_PHRASE, n, b);
+        if (n >= 0)
+            x->q->nodes[n].dist = (int)dist;
+    }
+    return n;
 }
 
 static int parse_binary(struct parse *x, char op, enum smem_qkind kind,
@@ -105,7 +126,7 @@ static int parse_binary(struct parse *x, char op, enum smem_qkind kind,
 
 static int parse_and(struct parse *x)
 {
-    return parse_binary(x, '&', SMEM_Q_AND, parse_unary);
+    return parse_binary(x, '&', SMEM_Q_AND, parse_phrase);
 }
 
 static int parse_or(struct parse *x)
@@ -150,6 +171,35 @@ static void collect_items(const struct smem *m, struct smem_query *q)
     }
 }
 
+/* Whether node n, under a phrase, is what positions can answer: held
+ * lexemes with positions, their alternatives, and phrases whose right
+ * side is no phrase (a right side's width would shift the left's
+ * positions, which PostgreSQL prints only in parentheses). */
+static bool positional(const struct smem_query *q, int n)
+{
+    const struct smem_qnode *nd = &q->nodes[n];
+    switch (nd->kind) {
+    case SMEM_Q_VAL: return nd->term && !nd->term->nopos;
+    case SMEM_Q_OR: return positional(q, nd->a) && positional(q, nd->b);
+    case SMEM_Q_PHRASE:
+        return q->nodes[nd->b].kind != SMEM_Q_PHRASE && positional(q, nd->a) &&
+               positional(q, nd->b);
+    default: return false;
+    }
+}
+
+/* Whether every phrase in the tree is positional. */
+static bool phrases_positional(const struct smem_query *q, int n)
+{
+    const struct smem_qnode *nd = &q->nodes[n];
+    switch (nd->kind) {
+    case SMEM_Q_VAL: return true;
+    case SMEM_Q_NOT: return phrases_positional(q, nd->a);
+    case SMEM_Q_PHRASE: return positional(q, n);
+    default: return phrases_positional(q, nd->a) && phrases_positional(q, nd->b);
+    }
+}
+
 bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_query *q)
 {
     *q = (struct smem_query){.all_held = true};
@@ -163,8 +213,12 @@ bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_que
     }
     /* ts_rank's "and" form: & at the top (search_store.c's walk relies
      * on the same distinction). */
-    q->top_and = q->nodes[q->root].kind == SMEM_Q_AND;
+    q->top_and = q->nodes[q->root].kind == SMEM_Q_AND || q->nodes[q->root].kind == SMEM_Q_PHRASE;
     collect_items(m, q);
+    if (!phrases_positional(q, q->root)) {
+        smem_query_free(q);
+        return false;
+    }
     q->fetched = xmalloc((q->nitems ? q->nitems : 1) * sizeof *q->fetched);
     q->nfetched = xmalloc((q->nitems ? q->nitems : 1) * sizeof *q->nfetched);
     memset(q->fetched, 0, (q->nitems ? q->nitems : 1) * sizeof *q->fetched);
@@ -238,6 +292,49 @@ static uint64_t *bitmap(size_t words)
     return b;
 }
 
+#define POS_MAX 1024 /* positions of alternatives of a phrase's word, at most */
+
+/* The positions of an OR of a and b (their union), or of a phrase a <N>
+ * b (those of b with one of a N before), as PostgreSQL's phrase
+ * operator gives them; sorted, unique. */
+static int merge_positions(const struct smem_qnode *nd, const uint16_t *a, int na,
+                           const uint16_t *b, int nb, uint16_t *out)
+{
+    int n = 0, i = 0, j = 0;
+    if (nd->kind == SMEM_Q_OR) {
+        while ((i < na || j < nb) && n < POS_MAX) {
+            uint16_t v = j >= nb || (i < na && a[i] < b[j]) ? a[i] : b[j];
+            if (i < na && a[i] == v)
+                i++;
+            if (j < nb && b[j] == v)
+                j++;
+            out[n++] = v;
+        }
+        return n;
+    }
+    for (; j < nb; j++) { /* b[j] - dist among a */
+        int want = b[j] - nd->dist;
+        while (i < na && a[i] < want)
+            i++;
+        if (i < na && a[i] == want)
+            out[n++] = b[j];
+    }
+    return n;
+}
+
+/* Where node n (positional) matches in doc i: for a phrase, where its
+ * last word is. Into out, sorted, unique; their count. */
+static int doc_positions(const struct smem_query *q, int n, uint32_t i, uint16_t *out)
+{
+    const struct smem_qnode *nd = &q->nodes[n];
+    if (nd->kind == SMEM_Q_VAL)
+        return smem_positions(nd->term, i, out);
+    uint16_t a[POS_MAX], b[POS_MAX];
+    int na = doc_positions(q, nd->a, i, a),
+        nb = na || nd->kind == SMEM_Q_OR ? doc_positions(q, nd->b, i, b) : 0;
+    return merge_positions(nd, a, na, b, nb, out);
+}
+
 static uint64_t *eval_bits(const struct smem *m, const struct smem_query *q, int n, size_t words)
 {
     const struct smem_qnode *nd = &q->nodes[n];
@@ -263,11 +360,20 @@ static uint64_t *eval_bits(const struct smem *m, const struct smem_query *q, int
         return b;
     case SMEM_Q_AND:
     case SMEM_Q_OR:
+    case SMEM_Q_PHRASE:
         b = eval_bits(m, q, nd->a, words);
         c = eval_bits(m, q, nd->b, words);
         for (size_t i = 0; i < words; i++)
-            b[i] = nd->kind == SMEM_Q_AND ? b[i] & c[i] : b[i] | c[i];
+            b[i] = nd->kind == SMEM_Q_OR ? b[i] | c[i] : b[i] & c[i];
         free(c);
+        if (nd->kind == SMEM_Q_PHRASE) /* both words there: are they in place? */
+            for (size_t k = 0; k < words; k++)
+                for (uint64_t r = b[k]; r; r &= r - 1) {
+                    uint16_t out[POS_MAX];
+                    unsigned bit = (unsigned)__builtin_ctzll(r);
+                    if (!doc_positions(q, n, (uint32_t)(k * 64 + bit), out))
+                        b[k] &= ~(1ull << bit);
+                }
         return b;
     }
     abort();
@@ -289,25 +395,49 @@ uint64_t *smem_query_matches(const struct smem *m, const struct smem_query *q)
  * them (src/backend/utils/adt/tsrank.c: calc_rank_or, calc_rank_and),
  * with the same types so that every rounding is the same. */
 
-static bool eval_present(const struct smem_query *q, int n, const bool *present)
+/* The positions of each item in a title: [start, end) in smem.title_pos;
+ * start == end: not there. */
+struct spans {
+    uint32_t *start, *end;
+};
+
+/* Where node n (positional) matches in a title (sp; NULL: an empty one). */
+static int title_positions(const struct smem *m, const struct smem_query *q, int n,
+                           const struct spans *sp, uint16_t *out)
 {
     const struct smem_qnode *nd = &q->nodes[n];
+    if (nd->kind == SMEM_Q_VAL) {
+        int k = 0;
+        for (uint32_t e = sp ? sp->start[nd->item] : 0; sp && e < sp->end[nd->item] && k < POS_MAX;
+             e++)
+            out[k++] = m->title_pos[e] & 0x3fff;
+        return k;
+    }
+    uint16_t a[POS_MAX], b[POS_MAX];
+    int na = title_positions(m, q, nd->a, sp, a), nb = title_positions(m, q, nd->b, sp, b);
+    return merge_positions(nd, a, na, b, nb, out);
+}
+
+/* Whether the title (sp; NULL: one with none of the query's lexemes)
+ * matches node n. */
+static bool title_match(const struct smem *m, const struct smem_query *q, int n,
+                        const struct spans *sp)
+{
+    const struct smem_qnode *nd = &q->nodes[n];
+    uint16_t out[POS_MAX];
     switch (nd->kind) {
-    case SMEM_Q_VAL: return present[nd->item];
-    case SMEM_Q_NOT: return !eval_present(q, nd->a, present);
-    case SMEM_Q_AND: return eval_present(q, nd->a, present) && eval_present(q, nd->b, present);
-    case SMEM_Q_OR: return eval_present(q, nd->a, present) || eval_present(q, nd->b, present);
+    case SMEM_Q_VAL: return sp && sp->start[nd->item] != sp->end[nd->item];
+    case SMEM_Q_NOT: return !title_match(m, q, nd->a, sp);
+    case SMEM_Q_AND: return title_match(m, q, nd->a, sp) && title_match(m, q, nd->b, sp);
+    case SMEM_Q_OR: return title_match(m, q, nd->a, sp) || title_match(m, q, nd->b, sp);
+    case SMEM_Q_PHRASE: return title_positions(m, q, n, sp, out) > 0;
     }
     return false;
 }
 
-bool smem_query_matches_nothing(const struct smem_query *q)
+bool smem_query_matches_nothing(const struct smem *m, const struct smem_query *q)
 {
-    bool *none = xmalloc(q->nitems ? q->nitems : 1);
-    memset(none, 0, q->nitems ? q->nitems : 1);
-    bool r = eval_present(q, q->root, none);
-    free(none);
-    return r;
+    return title_match(m, q, q->root, NULL);
 }
 
 static const float weights[] = {0.1f, 0.2f, 0.4f, 1.0f}; /* D, C, B, A */
@@ -320,11 +450,6 @@ static float word_distance(int32_t w)
         return 1e-30f;
     return (float)(1.0 / (1.005 + 0.05 * exp(((float)w) / 1.5 - 2)));
 }
-
-/* The positions of each item in a title: [start, end) in smem.title_pos. */
-struct spans {
-    uint32_t *start, *end;
-};
 
 static float rank_or(const struct smem_query *q, const uint16_t *pos, const struct spans *sp)
 {
@@ -400,7 +525,7 @@ float smem_query_rank(const struct smem *m, const struct smem_query *q, uint32_t
                 break;
             }
     }
-    bool match = eval_present(q, q->root, s->present);
+    bool match = title_match(m, q, q->root, &sp);
     float rank = 0.0f;
     if (d->title_n) { /* ts_rank of an empty vector is 0 */
         rank = q->top_and ? rank_and(q, m->title_pos, &sp) : rank_or(q, m->title_pos, &sp);

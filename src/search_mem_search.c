@@ -413,7 +413,7 @@ static bool ranked(const struct smem *m, const struct search *s, const struct sm
     /* The two ranks of the others: with no word present, the title
      * matches as the query does on nothing; ts_rank is 0, or 1e-20 in its
      * "and" form (none of its pairs found), or 0 for an empty title. */
-    bool nothing = smem_query_matches_nothing(q);
+    bool nothing = smem_query_matches_nothing(m, q);
     float base[2] = {(float)((double)nothing + (q->top_and && q->nitems >= 2 ? 1e-20f : 0.0f)),
                      (float)nothing};
     size_t c = 0, k = 0;

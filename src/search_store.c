@@ -513,9 +513,7 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, " WHEN %d THEN %d", sets[i].grouping, sets[i].f + 1);
     /* A facet not asked for groups a constant: one cheap row, left out. */
-    /* Values in byte order, whatever the database's collation: as the
-     * snapshot in memory orders them (search_mem.c). */
-    buf_puts(&b.sql, " END AS f, coalesce(voivodeship, unit_type, y::text) COLLATE \"C\" AS v,"
+    buf_puts(&b.sql, " END AS f, coalesce(voivodeship, unit_type, y::text) AS v,"
                      " category_ids AS ids, count(*) AS n FROM (SELECT ");
     for (size_t i = 0; i < 4; i++)
         buf_printf(&b.sql, "%s%s", i ? ", " : "",
@@ -524,8 +522,11 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
         buf_puts(&b.sql, " FROM m s");
     else
         from_where(&b, s, res, NULL, NULL);
+    /* Values in byte order, whatever the database's collation, as the
+     * snapshot in memory orders them (search_mem_search.c): explicit, so
+     * that it also wins over the page rows' keys (a title's collation). */
     buf_puts(&b.sql, ") m GROUP BY GROUPING SETS ((), (voivodeship), (unit_type), (y),"
-                     " (category_ids))) SELECT f, v, n, NULL AS id, NULL AS name,"
+                     " (category_ids))) SELECT f, v COLLATE \"C\", n, NULL AS id, NULL AS name,"
                      " NULL::bigint AS o FROM t WHERE f = 0");
     for (size_t i = 0; i < 3; i++)
         if (s->facets & (1u << sets[i].f))

@@ -49,7 +49,17 @@ struct smem_term {
     uint32_t n, cap;
     uint32_t *docs;
     uint64_t *bits;
+    /* Held lexemes: each posting's positions (WordEntryPos & 0x3fff), as
+     * unsigned LEB128 numbers: their count, the first, then the gaps. skip:
+     * where every SMEM_SKIP-th posting starts; rank: for a bitmap, the
+     * postings before each 64 docs. nopos: a posting without positions. */
+    uint8_t *pos;
+    uint32_t pos_len, pos_cap;
+    uint32_t *skip, *rank;
+    bool nopos;
 };
+#define SMEM_SKIP 16
+#define SMEM_MAXPOS 256 /* positions of a lexeme in a tsvector, at most */
 
 struct smem_category {
     int32_t id;
@@ -112,8 +122,13 @@ void smem_add_title(struct smem *m, uint32_t doc, const char *lexeme, size_t len
                     const uint16_t *pos, int npos);
 /* Adds a lexeme to hold (before smem_add_posting): false if already held. */
 bool smem_hold(struct smem *m, const char *lexeme, size_t len);
-/* Notes that the doc at index i has lexeme, if the snapshot holds it. */
-void smem_add_posting(struct smem *m, const char *lexeme, size_t len, uint32_t i);
+/* Notes that the doc at index i has lexeme at pos (npos of them, at most
+ * SMEM_MAXPOS), if the snapshot holds it. */
+void smem_add_posting(struct smem *m, const char *lexeme, size_t len, uint32_t i,
+                      const uint16_t *pos, int npos);
+/* The positions of held term t in doc i (into out, SMEM_MAXPOS at most),
+ * in order; 0 when it is not there. */
+int smem_positions(const struct smem_term *t, uint32_t i, uint16_t *out);
 /* The order by title as doc ids (PostgreSQL's collation decides it):
  * false if it does not name every doc once. */
 bool smem_set_title_order(struct smem *m, const int32_t *ids, uint32_t n);
@@ -130,10 +145,11 @@ struct smem_term *smem_terms_add(struct smem_terms *t, const char *lexeme, size_
 void smem_terms_free(struct smem_terms *t);
 
 /* A tsquery as a tree (search_mem_query.c). */
-enum smem_qkind { SMEM_Q_VAL, SMEM_Q_NOT, SMEM_Q_AND, SMEM_Q_OR };
+enum smem_qkind { SMEM_Q_VAL, SMEM_Q_NOT, SMEM_Q_AND, SMEM_Q_OR, SMEM_Q_PHRASE };
 struct smem_qnode {
     enum smem_qkind kind;
     int a, b;                     /* children */
+    int dist;                     /* SMEM_Q_PHRASE: b this many words after a */
     char *lexeme;                 /* SMEM_Q_VAL */
     uint32_t item;                /* its place in items */
     const struct smem_term *term; /* NULL: not held */
@@ -145,7 +161,7 @@ struct smem_query {
     size_t nitems;
     uint32_t *item_title;                /* each item's title term id, UINT32_MAX: in no title */
     const struct smem_term **item_tterm; /* its title term (NULL: none), with postings */
-    bool top_and;                        /* & at the top: ts_rank's "and" form */
+    bool top_and;                        /* & or a phrase at the top: ts_rank's "and" form */
     bool all_held;                       /* every lexeme's postings are in the snapshot */
     /* The postings of the items the snapshot does not hold, as fetched
      * (smem_query_fetched): doc indexes; NULL: not (yet). */
@@ -157,7 +173,7 @@ struct smem_query {
 bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_query *q);
 void smem_query_free(struct smem_query *q);
 /* Whether a text with none of its lexemes matches (as "!a" does). */
-bool smem_query_matches_nothing(const struct smem_query *q);
+bool smem_query_matches_nothing(const struct smem *m, const struct smem_query *q);
 /* The lexemes whose postings the snapshot lacks (borrowed): the caller
  * fetches them (search_store_postings) and hands each in. */
 size_t smem_query_unheld(const struct smem_query *q, const char **lexemes, size_t max);

@@ -42,16 +42,20 @@ static struct smem *build(void)
     for (int k = 0; k < 4; k++)
         CHECK(smem_hold(m, held[k], strlen(held[k])));
     CHECK(!smem_hold(m, "a", 1));
+    /* Positions (weights in the top bits are dropped): "a" at 1 and 7
+     * (weight A), "b" at 2 and 9, "it's" at 3, "c\d" at 8. */
+    const uint16_t pos_a[] = {1 | 3 << 14, 7 | 3 << 14}, pos_b[] = {2, 9}, pos_it[] = {3},
+                   pos_c[] = {8};
     for (int i = 0; i < N; i++) {
         if (i % 2 == 0)
-            smem_add_posting(m, "a", 1, (uint32_t)i);
+            smem_add_posting(m, "a", 1, (uint32_t)i, pos_a, 2);
         if (i % 3 == 0)
-            smem_add_posting(m, "bx", 1, (uint32_t)i); /* "b": the length counts */
+            smem_add_posting(m, "bx", 1, (uint32_t)i, pos_b, 2); /* "b": the length counts */
         if (i == 4)
-            smem_add_posting(m, "it's", 4, (uint32_t)i);
+            smem_add_posting(m, "it's", 4, (uint32_t)i, pos_it, 1);
         if (i == 5)
-            smem_add_posting(m, "c\\d", 3, (uint32_t)i);
-        smem_add_posting(m, "zzz", 3, (uint32_t)i); /* not held: ignored */
+            smem_add_posting(m, "c\\d", 3, (uint32_t)i, pos_c, 1);
+        smem_add_posting(m, "zzz", 3, (uint32_t)i, pos_b, 2); /* not held: ignored */
     }
     smem_seal(m);
     return m;
@@ -137,9 +141,21 @@ static void queries(const struct smem *m)
     CHECK_INT(total(m, &priv, NULL, "( 'a' | 'c\\\\d' ) & !( 'b' & !'a' )"), expect(true, nested));
     CHECK_INT(total(m, &pub, NULL, "'it''s'"), 1);
     CHECK_INT(total(m, &pub, NULL, "'c\\\\d'"), 1);
+    /* Phrases, by positions: "a" 1 7, "b" 2 9, "it's" 3 */
+    CHECK_INT(total(m, &pub, NULL, "'a' <-> 'b'"), expect(false, a_and_b));
+    CHECK_INT(total(m, &pub, NULL, "'a' <2> 'b'"), expect(false, a_and_b)); /* 7, 9 */
+    CHECK_INT(total(m, &pub, NULL, "'b' <-> 'a'"), 0);
+    CHECK_INT(total(m, &pub, NULL, "'a' <3> 'b'"), 0);
+    CHECK_INT(total(m, &pub, NULL, "'a' <-> 'b' <-> 'it''s'"), 0); /* 4 has no "b" */
+    CHECK_INT(total(m, &pub, NULL, "'a' <2> 'it''s'"), 1);         /* 4 */
+    CHECK_INT(total(m, &pub, NULL, "( 'b' | 'a' ) <-> ( 'b' | 'it''s' )"), expect(false, a_and_b));
+    CHECK_INT(total(m, &pub, NULL, "!( 'a' <-> 'b' ) & 'a'"), expect(false, a_not_b));
+    CHECK_INT(total(m, &pub, NULL, "'c\\\\d' <-> 'a'"), 0);
     /* What PostgreSQL must answer */
-    CHECK_INT(total(m, &pub, NULL, "'a' <-> 'b'"), -1);
-    CHECK_INT(total(m, &pub, NULL, "'a' & ( 'b' <2> 'a' )"), -1);
+    CHECK_INT(total(m, &pub, NULL, "'a' <-> ( 'b' <-> 'a' )"), -1);
+    CHECK_INT(total(m, &pub, NULL, "'a' <-> !'b'"), -1);
+    CHECK_INT(total(m, &pub, NULL, "'a' <-> 'zzz'"), -1);
+    CHECK_INT(total(m, &pub, NULL, "'a' <x> 'b'"), -1);
     CHECK_INT(total(m, &pub, NULL, "'a':A"), -1);
     CHECK_INT(total(m, &pub, NULL, "'a':*"), -1);
     CHECK_INT(total(m, &pub, NULL, "'zzz'"), -1);
@@ -265,7 +281,7 @@ static void fetched(const struct smem *m)
     long long n = 0;
     struct buf f = BUF_INIT;
     CHECK(!smem_search(m, &s, NULL, &q, false, &n, &f, NULL)); /* not yet */
-    int32_t ids[] = {60, 20, 9999, 40}; /* practices 5, 1, none and 3 */
+    int32_t ids[] = {60, 20, 9999, 40};                        /* practices 5, 1, none and 3 */
     smem_query_fetched(&q, m, "zzz", ids, 4);
     CHECK_INT((long long)smem_query_unheld(&q, unheld, 4), 0);
     CHECK(smem_search(m, &s, NULL, &q, false, &n, &f, NULL));
