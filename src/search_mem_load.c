@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,6 +366,7 @@ static void *run(void *arg)
                 " loaded in %.0f ms",
                 m->ndocs, m->terms.n, x->min_docs, (double)m->bytes / (1 << 20), took);
         swap_in(x, m);
+        malloc_trim(0); /* the load's passing tables go back to the system */
         settled = false;
     }
     if (pg)

@@ -171,6 +171,19 @@ static void collect_items(const struct smem *m, struct smem_query *q)
     }
 }
 
+/* How deep a tree (and a phrase, whose evaluation holds two buffers of
+ * positions, 4 KB, a level) may be: deeper ones are PostgreSQL's. */
+#define MAX_DEPTH 32
+#define MAX_PHRASE_DEPTH 12
+
+/* The depth of the tree under n. */
+static int depth(const struct smem_query *q, int n)
+{
+    const struct smem_qnode *nd = &q->nodes[n];
+    int a = nd->a >= 0 ? depth(q, nd->a) : 0, b = nd->b >= 0 ? depth(q, nd->b) : 0;
+    return 1 + (a > b ? a : b);
+}
+
 /* Whether node n, under a phrase, is what positions can answer: held
  * lexemes with positions, their alternatives, and phrases whose right
  * side is no phrase (a right side's width would shift the left's
@@ -195,7 +208,7 @@ static bool phrases_positional(const struct smem_query *q, int n)
     switch (nd->kind) {
     case SMEM_Q_VAL: return true;
     case SMEM_Q_NOT: return phrases_positional(q, nd->a);
-    case SMEM_Q_PHRASE: return positional(q, n);
+    case SMEM_Q_PHRASE: return depth(q, n) <= MAX_PHRASE_DEPTH && positional(q, n);
     default: return phrases_positional(q, nd->a) && phrases_positional(q, nd->b);
     }
 }
@@ -215,7 +228,9 @@ bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_que
      * on the same distinction). */
     q->top_and = q->nodes[q->root].kind == SMEM_Q_AND || q->nodes[q->root].kind == SMEM_Q_PHRASE;
     collect_items(m, q);
-    if (!phrases_positional(q, q->root)) {
+    /* Evaluation recurses: a deep tree (a thousand characters of "a a a
+     * ...") is PostgreSQL's. */
+    if (depth(q, q->root) > MAX_DEPTH || !phrases_positional(q, q->root)) {
         smem_query_free(q);
         return false;
     }
@@ -420,17 +435,23 @@ static int title_positions(const struct smem *m, const struct smem_query *q, int
 
 /* Whether the title (sp; NULL: one with none of the query's lexemes)
  * matches node n. */
+static bool title_phrase(const struct smem *m, const struct smem_query *q, int n,
+                         const struct spans *sp)
+{
+    uint16_t out[POS_MAX];
+    return title_positions(m, q, n, sp, out) > 0;
+}
+
 static bool title_match(const struct smem *m, const struct smem_query *q, int n,
                         const struct spans *sp)
 {
     const struct smem_qnode *nd = &q->nodes[n];
-    uint16_t out[POS_MAX];
     switch (nd->kind) {
     case SMEM_Q_VAL: return sp && sp->start[nd->item] != sp->end[nd->item];
     case SMEM_Q_NOT: return !title_match(m, q, nd->a, sp);
     case SMEM_Q_AND: return title_match(m, q, nd->a, sp) && title_match(m, q, nd->b, sp);
     case SMEM_Q_OR: return title_match(m, q, nd->a, sp) || title_match(m, q, nd->b, sp);
-    case SMEM_Q_PHRASE: return title_positions(m, q, n, sp, out) > 0;
+    case SMEM_Q_PHRASE: return title_phrase(m, q, n, sp);
     }
     return false;
 }

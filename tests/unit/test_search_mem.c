@@ -156,6 +156,23 @@ static void queries(const struct smem *m)
     CHECK_INT(total(m, &pub, NULL, "'a' <-> !'b'"), -1);
     CHECK_INT(total(m, &pub, NULL, "'a' <-> 'zzz'"), -1);
     CHECK_INT(total(m, &pub, NULL, "'a' <x> 'b'"), -1);
+    /* Too deep to recurse through: PostgreSQL's */
+    struct buf deep = BUF_INIT;
+    buf_puts(&deep, "'a'");
+    for (int i = 0; i < 40; i++)
+        buf_puts(&deep, " & 'a'");
+    CHECK_INT(total(m, &pub, NULL, buf_cstr(&deep)), -1);
+    buf_reset(&deep);
+    buf_puts(&deep, "'a'");
+    for (int i = 0; i < 20; i++)
+        buf_puts(&deep, " & 'a'");
+    CHECK_INT(total(m, &pub, NULL, buf_cstr(&deep)), expect(false, has_a));
+    buf_reset(&deep);
+    buf_puts(&deep, "'a'");
+    for (int i = 0; i < 14; i++)
+        buf_puts(&deep, " <-> 'a'");
+    CHECK_INT(total(m, &pub, NULL, buf_cstr(&deep)), -1);
+    buf_free(&deep);
     CHECK_INT(total(m, &pub, NULL, "'a':A"), -1);
     CHECK_INT(total(m, &pub, NULL, "'a':*"), -1);
     CHECK_INT(total(m, &pub, NULL, "'zzz'"), -1);
