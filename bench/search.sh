@@ -197,6 +197,25 @@ start_bdp() {
     STARTED_PID=$pid STARTED_BASE=$base
 }
 
+# wait_memory BASE NAME: until that bdp answers from its snapshot in memory
+# (Server-Timing: counts;desc="memory"; bdp loads it once the data stops
+# changing), 300 s at most; a bdp without one (BDP_SEARCH_MEMORY_MIN_DOCS=0,
+# or older) is not waited for. Prints the load's log line.
+wait_memory() {
+    local base=$1 name=$2 t
+    curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1" | grep -qi '^server-timing:' || return 0
+    for t in $(seq 1 600); do
+        if curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1" |
+            grep -qi 'server-timing: counts;desc="memory"'; then
+            grep -o 'search in memory: [^"]*' "$WORK/$name.log" | tail -n 1 >&2 || true
+            return 0
+        fi
+        ((t % 60)) || say "$name: waiting for its search snapshot"
+        sleep 0.5
+    done
+    die "bdp serve ($name) loaded no search snapshot in 300 s"
+}
+
 IDX_T0=$(date +%s.%N)
 start_bdp bdp
 BDP_PID=$STARTED_PID BASE=$STARTED_BASE
@@ -223,6 +242,9 @@ RSS_INDEXED=$(rss_kb "$BDP_PID")
 say "indexed $QUEUED practices in ${IDX_SECONDS}s ($IDX_RATE/s); bdp VmRSS $(mb "$RSS_INDEXED") MB"
 NOT_INDEXED=$(q -c "SELECT count(*) FROM practice_search WHERE vector IS NULL")
 q -c "VACUUM ANALYZE" -c "CHECKPOINT"
+wait_memory "$BASE" bdp
+MEM_LINE=$(grep -o 'search in memory: [^"]*' "$WORK/bdp.log" | tail -n 1 || true)
+RSS_MEMORY=$(rss_kb "$BDP_PID")
 
 # A second bdp without the search answer cache, when this bdp has one: with
 # a fixed mix every repeat would be a cache hit, and what the search itself
@@ -233,6 +255,7 @@ if "$BDP_BIN" --help 2>&1 | grep -q -- '--search-cache-mb'; then
     CACHE_MB=${BDP_SEARCH_CACHE_MB:-${CACHE_MB:-?}}
     start_bdp bdp-nocache BDP_SEARCH_CACHE_MB=0
     NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE
+    wait_memory "$NC_BASE" bdp-nocache
     say "bdp as shipped (search cache ${CACHE_MB} MB) on $BASE, without the cache on $NC_BASE"
 else
     CACHE_MB=""
@@ -468,6 +491,11 @@ echo "From \`bdp serve\` starting until search_queue was empty: **$QUEUED practi
     "${IDX_SECONDS} s, $IDX_RATE practices/s** (bdp's log: \"${IDX_BDP:-nothing}\";" \
     "practices left without a vector: $NOT_INDEXED). bdp VmRSS after indexing: $(mb "$RSS_INDEXED") MB."
 echo
+if [[ -n "${MEM_LINE:-}" ]]; then
+    echo "Search in memory, once indexing stopped: bdp's log: \"$MEM_LINE\"; bdp VmRSS then:" \
+        "$(mb "$RSS_MEMORY") MB."
+    echo
+fi
 echo "### The mix at $CONNS connections"
 echo
 echo "$NURLS URLs of \`$QUERIES\`, each thread of wrk cycling through them from its own offset;" \
