@@ -409,7 +409,8 @@ static bool ranked(const struct smem *m, const struct search *s, const struct sm
         }
     }
     smem_rank_scratch_free(&scratch);
-    qsort(rows, nrows, sizeof *rows, row_cmp);
+    if (nrows) /* rows is NULL without any */
+        qsort(rows, nrows, sizeof *rows, row_cmp);
     /* The two ranks of the others: with no word present, the title
      * matches as the query does on nothing; ts_rank is 0, or 1e-20 in its
      * "and" form (none of its pairs found), or 0 for an empty title. */

@@ -217,9 +217,11 @@ int server_run(const struct config *cfg)
     db_pool_on_commit(srv.primary, feed_touch, srv.feed);
     struct indexer *indexer = indexer_start(cfg->str[CFG_DATABASE_URL], srv.feed, INDEX_BATCH);
     srv.cache = cache_new((size_t)cfg->num[CFG_SEARCH_CACHE_MB] << 20);
-    srv.mem = search_mem_start(*cfg->str[CFG_READ_DATABASE_URL] ? cfg->str[CFG_READ_DATABASE_URL]
-                                                                : cfg->str[CFG_DATABASE_URL],
-                               srv.feed, cfg->num[CFG_SEARCH_MEMORY_MIN_DOCS]);
+    /* From the primary, where the data generation is decided: a replica
+     * behind it would give a snapshot older than its label, kept until the
+     * next change. */
+    srv.mem = search_mem_start(cfg->str[CFG_DATABASE_URL], srv.feed,
+                               cfg->num[CFG_SEARCH_MEMORY_MIN_DOCS]);
 
     /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t set;
