@@ -2,6 +2,7 @@
 #include "bdp/resource.h"
 
 #include "bdp/cursor.h"
+#include "bdp/feed.h"
 #include "bdp/idempotency.h"
 #include "bdp/query.h"
 #include "bdp/server.h"
@@ -376,8 +377,13 @@ void resource_delete(struct req *r)
         if (!load_current(r, res, &im, &c, &cur, &cur_json, &pb) ||
             !res->authorize(c, &r->who, cur_json, NULL, 0, &pb))
             goto out;
-        if (res->remove(c, r->id, cur.version, &pb))
+        if (res->remove(c, r->id, cur.version, &pb)) {
+            /* Committed on its own, with no COMMIT for db_pool_on_commit:
+             * answers cached (or counted in memory) before it must not be
+             * served until the feed hears of it. */
+            feed_touch(r->srv->feed);
             break;
+        }
         if (pb.kind != ERR_PRECONDITION_FAILED || im.present || attempt + 1 == WRITE_ATTEMPTS)
             goto out;
         problem_init(&pb);

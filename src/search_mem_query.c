@@ -22,7 +22,9 @@ static int node(struct smem_query *q, enum smem_qkind kind, int a, int b)
         q->cap = q->cap ? 2 * q->cap : 16;
         q->nodes = xrealloc(q->nodes, (size_t)q->cap * sizeof *q->nodes);
     }
-    q->nodes[q->n] = (struct smem_qnode){.kind = kind, .a = a, .b = b};
+    int da = a >= 0 ? q->nodes[a].depth : 0, db = b >= 0 ? q->nodes[b].depth : 0;
+    q->nodes[q->n] =
+        (struct smem_qnode){.kind = kind, .a = a, .b = b, .depth = 1 + (da > db ? da : db)};
     return q->n++;
 }
 
@@ -171,18 +173,10 @@ static void collect_items(const struct smem *m, struct smem_query *q)
     }
 }
 
-/* How deep a tree (and a phrase, whose evaluation holds two buffers of
- * positions, 4 KB, a level) may be: deeper ones are PostgreSQL's. */
-#define MAX_DEPTH 32
-#define MAX_PHRASE_DEPTH 12
-
-/* The depth of the tree under n. */
-static int depth(const struct smem_query *q, int n)
-{
-    const struct smem_qnode *nd = &q->nodes[n];
-    int a = nd->a >= 0 ? depth(q, nd->a) : 0, b = nd->b >= 0 ? depth(q, nd->b) : 0;
-    return 1 + (a > b ? a : b);
-}
+/* How deep a tree may be: its evaluation recurses once a level, on a
+ * worker's small stack (the positions phrases need are on the heap). A
+ * deeper one (a thousand characters of "a a a ...") is PostgreSQL's. */
+#define MAX_DEPTH 64
 
 /* Whether node n, under a phrase, is what positions can answer: held
  * lexemes with positions, their alternatives, and phrases whose right
@@ -208,7 +202,7 @@ static bool phrases_positional(const struct smem_query *q, int n)
     switch (nd->kind) {
     case SMEM_Q_VAL: return true;
     case SMEM_Q_NOT: return phrases_positional(q, nd->a);
-    case SMEM_Q_PHRASE: return depth(q, n) <= MAX_PHRASE_DEPTH && positional(q, n);
+    case SMEM_Q_PHRASE: return positional(q, n);
     default: return phrases_positional(q, nd->a) && phrases_positional(q, nd->b);
     }
 }
@@ -228,9 +222,7 @@ bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_que
      * on the same distinction). */
     q->top_and = q->nodes[q->root].kind == SMEM_Q_AND || q->nodes[q->root].kind == SMEM_Q_PHRASE;
     collect_items(m, q);
-    /* Evaluation recurses: a deep tree (a thousand characters of "a a a
-     * ...") is PostgreSQL's. */
-    if (depth(q, q->root) > MAX_DEPTH || !phrases_positional(q, q->root)) {
+    if (q->nodes[q->root].depth > MAX_DEPTH || !phrases_positional(q, q->root)) {
         smem_query_free(q);
         return false;
     }
@@ -337,17 +329,39 @@ static int merge_positions(const struct smem_qnode *nd, const uint16_t *a, int n
     return n;
 }
 
+/* Room for the positions of node n and of each level below it, on the
+ * heap (new): two lists a level, and the answer. */
+static uint16_t *scratch_for(const struct smem_query *q, int n)
+{
+    return xmalloc((size_t)(2 * q->nodes[n].depth + 1) * POS_MAX * sizeof(uint16_t));
+}
+
 /* Where node n (positional) matches in doc i: for a phrase, where its
- * last word is. Into out, sorted, unique; their count. */
-static int doc_positions(const struct smem_query *q, int n, uint32_t i, uint16_t *out)
+ * last word is. Into out, sorted, unique; their count. scratch: room for
+ * the levels below (scratch_for). */
+static int doc_positions(const struct smem_query *q, int n, uint32_t i, uint16_t *out,
+                         uint16_t *scratch)
 {
     const struct smem_qnode *nd = &q->nodes[n];
     if (nd->kind == SMEM_Q_VAL)
         return smem_positions(nd->term, i, out);
-    uint16_t a[POS_MAX], b[POS_MAX];
-    int na = doc_positions(q, nd->a, i, a),
-        nb = na || nd->kind == SMEM_Q_OR ? doc_positions(q, nd->b, i, b) : 0;
+    uint16_t *a = scratch, *b = scratch + POS_MAX;
+    int na = doc_positions(q, nd->a, i, a, scratch + 2 * POS_MAX),
+        nb = na || nd->kind == SMEM_Q_OR ? doc_positions(q, nd->b, i, b, scratch + 2 * POS_MAX) : 0;
     return merge_positions(nd, a, na, b, nb, out);
+}
+
+/* Clears in b the docs where phrase n's words are not in place. */
+static void phrase_in_place(const struct smem_query *q, int n, uint64_t *b, size_t words)
+{
+    uint16_t *out = scratch_for(q, n);
+    for (size_t k = 0; k < words; k++)
+        for (uint64_t r = b[k]; r; r &= r - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(r);
+            if (!doc_positions(q, n, (uint32_t)(k * 64 + bit), out, out + POS_MAX))
+                b[k] &= ~(1ull << bit);
+        }
+    free(out);
 }
 
 static uint64_t *eval_bits(const struct smem *m, const struct smem_query *q, int n, size_t words)
@@ -382,13 +396,7 @@ static uint64_t *eval_bits(const struct smem *m, const struct smem_query *q, int
             b[i] = nd->kind == SMEM_Q_OR ? b[i] | c[i] : b[i] & c[i];
         free(c);
         if (nd->kind == SMEM_Q_PHRASE) /* both words there: are they in place? */
-            for (size_t k = 0; k < words; k++)
-                for (uint64_t r = b[k]; r; r &= r - 1) {
-                    uint16_t out[POS_MAX];
-                    unsigned bit = (unsigned)__builtin_ctzll(r);
-                    if (!doc_positions(q, n, (uint32_t)(k * 64 + bit), out))
-                        b[k] &= ~(1ull << bit);
-                }
+            phrase_in_place(q, n, b, words);
         return b;
     }
     abort();
@@ -418,7 +426,7 @@ struct spans {
 
 /* Where node n (positional) matches in a title (sp; NULL: an empty one). */
 static int title_positions(const struct smem *m, const struct smem_query *q, int n,
-                           const struct spans *sp, uint16_t *out)
+                           const struct spans *sp, uint16_t *out, uint16_t *scratch)
 {
     const struct smem_qnode *nd = &q->nodes[n];
     if (nd->kind == SMEM_Q_VAL) {
@@ -428,8 +436,9 @@ static int title_positions(const struct smem *m, const struct smem_query *q, int
             out[k++] = m->title_pos[e] & 0x3fff;
         return k;
     }
-    uint16_t a[POS_MAX], b[POS_MAX];
-    int na = title_positions(m, q, nd->a, sp, a), nb = title_positions(m, q, nd->b, sp, b);
+    uint16_t *a = scratch, *b = scratch + POS_MAX;
+    int na = title_positions(m, q, nd->a, sp, a, scratch + 2 * POS_MAX),
+        nb = title_positions(m, q, nd->b, sp, b, scratch + 2 * POS_MAX);
     return merge_positions(nd, a, na, b, nb, out);
 }
 
@@ -438,8 +447,10 @@ static int title_positions(const struct smem *m, const struct smem_query *q, int
 static bool title_phrase(const struct smem *m, const struct smem_query *q, int n,
                          const struct spans *sp)
 {
-    uint16_t out[POS_MAX];
-    return title_positions(m, q, n, sp, out) > 0;
+    uint16_t *out = scratch_for(q, n);
+    bool there = title_positions(m, q, n, sp, out, out + POS_MAX) > 0;
+    free(out);
+    return there;
 }
 
 static bool title_match(const struct smem *m, const struct smem_query *q, int n,

@@ -567,11 +567,12 @@ bool search_store_counts(struct db_conn *c, const struct search *s,
         buf_puts(&b.sql, " GROUP BY c.id");
     }
     if (phrase) { /* the page: rows PAGE_ROWS, key in v, id in n, in order o */
-        buf_printf(&b.sql,
-                   " UNION ALL SELECT %d, x.k::text, x.id, NULL, NULL, row_number() OVER ()"
-                   " FROM (SELECT s.practice_id AS id, %s AS k FROM m s, (SELECT $%d::tsquery"
-                   " AS tsq) qq WHERE true",
-                   PAGE_ROWS, sorts[s->sort].key, b.tsq);
+        buf_printf(
+            &b.sql,
+            " UNION ALL SELECT %d, x.k::text COLLATE \"C\", x.id, NULL, NULL, row_number() OVER ()"
+            " FROM (SELECT s.practice_id AS id, %s AS k FROM m s, (SELECT $%d::tsquery"
+            " AS tsq) qq WHERE true",
+            PAGE_ROWS, sorts[s->sort].key, b.tsq);
         order(&b, s, s->limit + 1);
         buf_puts(&b.sql, ") x");
     }

@@ -153,6 +153,7 @@ struct smem_qnode {
     char *lexeme;                 /* SMEM_Q_VAL */
     uint32_t item;                /* its place in items */
     const struct smem_term *term; /* NULL: not held */
+    int depth;                    /* levels of its subtree: 1 for a lexeme */
 };
 struct smem_query {
     struct smem_qnode *nodes;

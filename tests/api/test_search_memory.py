@@ -1,20 +1,26 @@
-"""Search counts in memory (BDP_SEARCH_MEMORY_MIN_DOCS): the snapshot of
-practice_search gives exactly the database's total and facets, and is never
-stale.
+"""Search in memory (BDP_SEARCH_MEMORY_MIN_DOCS): the snapshot of
+practice_search gives exactly the database's total, facets and page, in
+every sort, and is never stale.
 
-A stack of its own holds the lexemes that at least 3 practices have, with the
-answer cache off, so every answer is computed now: without Cache-Control it
-may count in memory (`Server-Timing: counts;desc="memory"`), with
+A stack of its own holds the lexemes that at least 3 practices have (with
+their positions), with the answer cache off, so every answer is computed
+now: without Cache-Control it may answer from memory (`Server-Timing:
+counts;desc="memory"`: the counts and the page's order), with
 `Cache-Control: no-cache` it always asks PostgreSQL (`desc="database"`).
+A rarer lexeme's postings are fetched from the text index (up to 32 a
+query); a phrase is checked in memory when all its words are held.
 96 practices with a controlled vocabulary (made-up words in many practices,
 others in exactly 3, 2 or 1, Polish forms with several lexemes) are searched
-about 200 random ways, then each filter alone, on both paths, whose answers
-must be the same byte for byte; the path expected is worked out in SQL from
-`search_query(q)` and how many practices have each lexeme. Writes through
-the API show in the very next answer, whichever path it takes, and in the
-snapshot once it is loaded again. Every wait polls.
+about 240 random ways (words, phrases that occur and that do not, -word,
+or; page by page), then each filter alone, rare words, phrases, long
+queries, on both paths, whose answers must be the same byte for byte; the
+path expected is worked out from `search_query(q)` as PostgreSQL prints it
+and how many practices have each lexeme. Writes through the API show in
+the very next answer, whichever path it takes, and in the snapshot once it
+is loaded again. Every wait polls.
 """
 
+import collections
 import datetime
 import json
 import os
@@ -31,6 +37,7 @@ from conftest import Api, bdp_bin, gmina_teryt, miasto_teryt, powiat_teryt, runn
 MIN_DOCS = 3
 FACETS = "category,voivodeship,unit_type,year"
 NO_CACHE = {"Cache-Control": "no-cache"}
+SORTS = ["relevance", "-entered_on", "entered_on", "title", "-updated_at"]
 COMMON = ["alfor", "betun", "cermo", "dakla", "erpio", "fusta"]
 POLISH = ["szkoła", "szkoły", "dzieci", "dziecka", "zdrowie", "zdrowia"]
 COUNTED = {"kwintra": [0, 1, 2], "duplox": [3, 4], "monoxa": [5]}  # in exactly these practices
@@ -94,33 +101,138 @@ def settle(stack, timeout=15.0):
         time.sleep(0.05)
 
 
+TSQ_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'|(<->|<\d+>)|([()&|!]))")
+MAX_FETCHED = 32  # unheld lexemes a query may have for the snapshot to answer it
+
+
+def tsquery_tree(text):
+    """A tsquery as PostgreSQL prints it, as a tree: ("lex", lexeme),
+    ("!", a), or (op, a, b) with op "|", "&" or "<->" (any <N>); None when
+    it has no lexeme. | binds loosest, then &, then <N>, then !."""
+    toks, at = [], 0
+    while text[at:].strip():
+        m = TSQ_TOKEN.match(text, at)
+        assert m, f"tsquery {text!r} at {at}"
+        lex, phrase, op = m.groups()
+        toks.append(("lex", re.sub(r"''|\\(.)", lambda e: e.group(1) or "'", lex)) if lex is not None
+                    else ("<->",) if phrase else (op,))
+        at = m.end()
+    if not toks:
+        return None
+    toks.append(("end",))
+    k = 0
+
+    def binary(ops, operand):
+        nonlocal k
+        n = operand()
+        while toks[k][0] in ops:
+            k += 1
+            n = (toks[k - 1][0], n, operand())
+        return n
+
+    def unary():
+        nonlocal k
+        k += 1
+        if toks[k - 1][0] == "!":
+            return ("!", unary())
+        if toks[k - 1][0] == "(":
+            n = binary("|", lambda: binary("&", lambda: binary(["<->"], unary)))
+            assert toks[k][0] == ")", text
+            k += 1
+            return n
+        assert toks[k - 1][0] == "lex", text
+        return toks[k - 1]
+
+    tree = binary("|", lambda: binary("&", lambda: binary(["<->"], unary)))
+    assert toks[k][0] == "end", text
+    return tree
+
+
+def lexemes_of(n):
+    return [n[1]] if n[0] == "lex" else [x for c in n[1:] for x in lexemes_of(c)]
+
+
+def phrases_of(n):
+    """The outermost phrases of a tree."""
+    if n[0] == "<->":
+        yield n
+    elif n[0] != "lex":
+        for c in n[1:]:
+            yield from phrases_of(c)
+
+
+def alternatives(n):
+    """A lexeme, or an OR of lexemes (what search_query makes of a word)."""
+    return n[0] == "lex" or (n[0] == "|" and alternatives(n[1]) and alternatives(n[2]))
+
+
+def chain(n):
+    """A phrase positions answer: left-deep, each word a lexeme or an OR
+    of lexemes (no AND, NOT or phrase on the right)."""
+    return alternatives(n) or (n[0] == "<->" and chain(n[1]) and alternatives(n[2]))
+
+
 class Oracle:
-    """The path a q should take, from what PostgreSQL says: memory when every
-    lexeme of search_query(q) is held (in at least MIN_DOCS practices'
-    vectors) and it has no phrase; memory without q."""
+    """The path a q should take, from what PostgreSQL says: the snapshot
+    holds the lexemes that at least MIN_DOCS practices' vectors have, with
+    their positions, and fetches the postings of up to MAX_FETCHED others.
+    Memory: without q; when search_query(q) has a lexeme, at most
+    MAX_FETCHED distinct lexemes it does not hold, and each phrase in it is
+    a left-deep chain of words (a lexeme or alternatives) all held (a
+    fetched lexeme has no positions). Else the database."""
 
     def __init__(self, stack):
         self.s, self.tsq = stack, {}
         self.held = set(stack.psql("SELECT u.lexeme FROM practice_search s, unnest(s.vector) u"
                                    f" GROUP BY 1 HAVING count(*) >= {MIN_DOCS}").splitlines())
 
-    def paths(self, qs):
-        """The path of each q (None: no q), with one call of psql."""
+    def tsqueries(self, qs):
+        """search_query(q)::text of each q, with one call of psql."""
         new = sorted({q for q in qs if q is not None and q not in self.tsq})
         if new:
             arr = ",".join("$x$" + q + "$x$" for q in new)
             self.tsq.update(zip(new, json.loads(self.s.psql(
                 f"SELECT json_agg(search_query(q)::text ORDER BY n)"
                 f" FROM unnest(ARRAY[{arr}]::text[]) WITH ORDINALITY t (q, n)"))))
+        return [q and self.tsq[q] for q in qs]
+
+    def paths(self, qs):
+        """The path of each q (None: no q)."""
+        self.tsqueries(qs)
         return [self.path_of(q) for q in qs]
 
     def path_of(self, q):
         if q is None:
             return "memory"
-        tsq = self.tsq[q]
-        lexemes = [x.replace("''", "'") for x in re.findall(r"'((?:[^']|'')*)'", tsq)]
-        phrase = "<" in re.sub(r"'(?:[^']|'')*'", "", tsq)
-        return "memory" if lexemes and not phrase and set(lexemes) <= self.held else "database"
+        tree = tsquery_tree(self.tsq[q])
+        if tree is None or len(set(lexemes_of(tree)) - self.held) > MAX_FETCHED:
+            return "database"
+        phrases = list(phrases_of(tree))
+        ok = all(chain(p) and set(lexemes_of(p)) <= self.held for p in phrases)
+        return "memory" if ok else "database"
+
+    def has_phrase(self, q):
+        tree = q is not None and tsquery_tree(self.tsq[q])
+        return bool(tree) and next(phrases_of(tree), None) is not None
+
+
+def phrase_pool(d):
+    """Phrases of 2 or 3 words (no quotes): `adjacent`, of held words next
+    to each other in some title, summary and keywords; `apart`, of held
+    words next to each other in none; `rare`, next to each other with a
+    word fewer than MIN_DOCS practices have (a title's number, duplox)."""
+    texts = [" ".join([p["title"], p["summary"]] + p["keywords"]).lower().split() for p in d.practices]
+    words = sorted({w for t in texts for w in t})
+    held = sorted(w for w, tsq in zip(words, d.oracle.tsqueries(words))
+                  if set(lexemes_of(tsquery_tree(tsq))) <= d.oracle.held)
+    grams = {" ".join(t[k:k + n]) for t in texts for n in (2, 3) for k in range(len(t) - n + 1)}
+    rng, apart = random.Random(5), set()
+    while len(apart) < 40:
+        g = " ".join(rng.sample(held, rng.choice([2, 2, 3])))
+        if g not in grams:
+            apart.add(g)
+    return types.SimpleNamespace(adjacent=sorted(g for g in grams if set(g.split()) <= set(held)),
+                                 rare=sorted(g for g in grams if not set(g.split()) <= set(held)), apart=sorted(apart))
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +277,27 @@ def build(stack):
         p.update(r.json)
     settle(stack)
     d.oracle = Oracle(stack)
+    d.phrases = phrase_pool(d)
     return d
+
+
+@pytest.fixture(autouse=True)
+def _restart_dead_bdp_of_mem(request):
+    """When bdp serve dies during a test, fail it, note it for the
+    teardown, and start bdp again (and wait for its snapshot) so that the
+    other tests still run."""
+    yield
+    if "mem" not in request.fixturenames:
+        return
+    s = request.getfixturevalue("mem").stack
+    if s.proc is not None and s.proc.poll() is not None:
+        rc = s.proc.returncode
+        s.deaths.append(f"{request.node.nodeid} (exit {rc})")
+        s.stderr_file.close()
+        s.proc = None
+        s.start_bdp()
+        settle(s)
+        pytest.fail(f"bdp serve died during this test (exit status {rc})", pytrace=False)
 
 
 def stamp(rng, d):
@@ -202,29 +334,53 @@ def random_search(rng, d):
     q = rng.choice([None, None, a, a, f"{a} {b}", f"{a} or {b}", f"{a} -{b}", f"-{a} {b}", f"-{a}",
                     f"{a} or {b} -{c}", f"{a} {b} or -{c}", f"-{a} -{b}", f"{a} or {b} or {c}",
                     f"{a} {b} {c}", f"{a.upper()}  {b}!"])
+    if rng.random() < 0.4:  # a phrase, or two
+        pools = [d.phrases.adjacent] * 6 + [d.phrases.apart] * 2 + [d.phrases.rare] * 2
+        ph, ph2 = ('"' + rng.choice(rng.choice(pools)) + '"' for _ in range(2))
+        q = rng.choice([ph, ph, ph, f"{ph} -{b}", f"-{b} {ph}", f"{ph} or {b}", f"{b} or {ph} -{c}",
+                        f"-{ph} {b}", f"{ph} {ph2}", f"{ph} or {ph2}", f"{a} {ph}", f"{ph} or -{ph2}",
+                        ph.strip('"').replace(" ", "-")])
     if q is not None:
         params["q"] = q
     if rng.random() < 0.8:
         names = FACETS.split(",")
         params["facets"] = ",".join(names if rng.random() < 0.6 else rng.sample(names, rng.randint(1, 3)))
-    params["sort"] = rng.choice(["-entered_on", "entered_on", "title", "-updated_at"] + ["relevance"] * 2 * bool(q))
-    params["limit"] = rng.choice([1, 5, 20, 200])
+    params["sort"] = rng.choice(SORTS[1:] + SORTS[:1] * 2 * bool(q))
+    params["limit"] = rng.choice([1, 2, 3, 4, 5, 20, 200])
     return params, q, rng.choice([None, "reader"])
 
 
-def test_memory_gives_the_databases_answers(mem):
-    rng = random.Random(7)
-    searches = [random_search(rng, mem) for _ in range(200)]
-    expected = mem.oracle.paths([q for _, q, _ in searches])
-    nonempty = 0
-    for (params, q, role), expect in zip(searches, expected):
-        a, b = both(mem.stack, path_of(params), role)
-        assert a.status == 200, a
+def pages(stack, params, role, expect, most=4):
+    """The first pages of a search (following next_cursor) on both paths,
+    each the same; the first page's body."""
+    params, first = dict(params), None
+    for _ in range(most):
+        a, b = both(stack, path_of(params), role)
+        assert a.status == 200, f"{a.path} ({role}): {a.status} {a.body[:300]}"
         assert_same(a, b, expect)
-        nonempty += a.json["total"] > 0
-    # the mix is discriminating: both paths, mostly non-empty answers
-    assert expected.count("memory") >= 120 and expected.count("database") >= 15, expected
-    assert nonempty >= 80, nonempty
+        first = first or a.json
+        if not a.json["next_cursor"]:
+            break
+        params["cursor"] = a.json["next_cursor"]
+    return first
+
+
+def test_memory_gives_the_databases_answers(mem):
+    """Random searches, phrases among them, page by page."""
+    rng = random.Random(7)
+    searches = [random_search(rng, mem) for _ in range(240)]
+    expected = mem.oracle.paths([q for _, q, _ in searches])
+    seen = collections.Counter()
+    for (params, q, role), expect in zip(searches, expected):
+        body = pages(mem.stack, params, role, expect)
+        kind = "phrase" if mem.oracle.has_phrase(q) else "words"
+        seen[kind, expect] += 1
+        seen[kind, "found"] += body["total"] > 0
+        seen["pages"] += body["total"] > params["limit"]
+    # the mix is discriminating: both paths, mostly non-empty answers, several pages
+    assert seen["words", "memory"] >= 120 and seen["words", "found"] >= 70, seen
+    assert seen["phrase", "memory"] >= 55 and seen["phrase", "database"] >= 20, seen
+    assert seen["phrase", "found"] >= 25 and seen["pages"] >= 45, seen
 
 
 def filter_values(d):
@@ -284,21 +440,92 @@ def test_stats_are_the_same_on_both_paths(mem, role):
     assert a.json["total"] == sum(p["status"] == "published" for p in mem.practices)
 
 
+def numbers(d, q):
+    """q with "{n numbers}" replaced by n words each in one practice (the
+    titles' numbers, from 10 on: those of practices without COUNTED's
+    words), joined by "or", whose lexemes the snapshot does not hold."""
+    def words(m):
+        n, held = int(m.group(1)), d.oracle.held
+        assert not {str(i) for i in range(10, 10 + n)} & held
+        return " or ".join(str(i) for i in range(10, 10 + n))
+    return re.sub(r"\{(\d+) numbers\}", words, q)
+
+
+def totals(mem, q):
+    """The total for each role, both paths the same, as expected."""
+    out, [expect] = [], mem.oracle.paths([q])
+    for role in (None, "reader"):
+        a, b = both(mem.stack, path_of({"q": q, "facets": FACETS, "limit": 3}), role)
+        assert_same(a, b, expect)
+        out.append(a.json["total"])
+    return expect, out
+
+
 @pytest.mark.parametrize("q, total", [
-    ("duplox", 2), ("monoxa", 1), ("alfor duplox", None), ("alfor or monoxa", ">0"), ("-duplox", ">0"),
-    ("{title}", ">0"), ("{title} -duplox", ">0"), (ABSENT, 0), (f"alfor -{ABSENT}", ">0"), ("!!!", 0),
+    ("duplox", 2), ("monoxa", 1), ('"duplox"', 2), ("alfor duplox", None), ("alfor or monoxa", ">0"),
+    ("-duplox", N - 2), ("duplox or monoxa", 3), ("duplox -monoxa", 2), ("-monoxa -duplox", N - 3),
+    (ABSENT, 0), (f"alfor -{ABSENT}", ">0"), (f"{ABSENT} or monoxa", 1), ('duplox "kwintra nr"', 0),
+    ('monoxa or "kwintra nr"', 4), ('"kwintra nr" -duplox', 3), ("{32 numbers}", 32),
+    ("{31 numbers} or duplox", 33), ("{31 numbers} duplox", 30), ("{32 numbers} or 10 or 41 or 25", 32),
+])
+def test_rare_words_are_answered_in_memory(mem, q, total):
+    """A word in fewer than MIN_DOCS practices, or in none, has its
+    postings fetched (up to MAX_FETCHED of them), also beside a phrase of
+    held words; the query is answered in memory."""
+    q = numbers(mem, q)
+    expect, (anyone, reader) = totals(mem, q)
+    assert expect == "memory", (q, mem.oracle.tsq[q])
+    assert reader >= anyone
+    if total is not None:
+        assert reader > 0 if total == ">0" else reader == total, (q, reader)
+
+
+@pytest.mark.parametrize("q, total", [
+    ("!!!", 0), ("-", 0), ('"alfor duplox"', 0), ('"duplox dzieci"', ">0"), ('"kwintra nr 0"', 1),
+    ('"kwintra nr 0" or alfor', ">0"), ('alfor -"kwintra nr 0"', ">0"), ("kwintra-nr-0", 0),
+    ("{33 numbers}", 33), ("{32 numbers} or monoxa", 33), ("{31 numbers} or monoxa or duplox", 34),
+    ('"nr 5"', 1), ('"alfor betun" or "nr 5"', ">0"),
 ])
 def test_what_memory_cannot_answer_goes_to_the_database(mem, q, total):
-    """A word in fewer than MIN_DOCS practices, a phrase ({title}: the first
-    two words of a title, quoted), a word in none, no word at all."""
-    title = next(p["title"] for p in mem.practices if p["status"] == "published" and len(p["title"].split()) > 3)
-    q = q.replace("{title}", '"' + " ".join(title.split()[:2]) + '"')
-    assert mem.oracle.paths([q]) == ["database"], q
-    for role in (None, "reader"):
-        a, b = both(mem.stack, path_of({"q": q, "facets": FACETS}), role)
-        assert_same(a, b, "database")
-        if role == "reader" and total is not None:
-            assert a.json["total"] > 0 if total == ">0" else a.json["total"] == total, (q, a)
+    """A query with no lexeme; a phrase with a word fewer than MIN_DOCS
+    practices have (its postings, fetched, have no positions); more than
+    MAX_FETCHED lexemes the snapshot does not hold."""
+    q = numbers(mem, q)
+    expect, (anyone, reader) = totals(mem, q)
+    assert expect == "database", (q, mem.oracle.tsq[q])
+    assert reader >= anyone
+    assert reader > 0 if total == ">0" else reader == total, (q, reader)
+
+
+@pytest.mark.parametrize("q", [
+    " ".join(COMMON * 6), " or ".join(COMMON * 6), "alfor " + " -".join(COMMON * 5),
+    '"' + " ".join(COMMON * 5) + '"', '"' + " ".join(["alfor", "betun"] * 10) + '" or cermo',
+    "szkoły or {30 numbers}",
+])
+def test_long_queries(mem, q):
+    """Many words (a tree as deep), and a phrase of many held words: the
+    snapshot answers what the database does (and its worker survives)."""
+    q = numbers(mem, q)
+    [expect] = mem.oracle.paths([q])
+    assert expect == "memory", (q, mem.oracle.tsq[q])
+    for sort in ("relevance", "title"):
+        pages(mem.stack, {"q": q, "facets": FACETS, "sort": sort, "limit": 3}, "reader", expect, most=2)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_phrase_in_every_sort(mem, sort):
+    """A phrase sorted every way, page by page: the database answers 200
+    (sorted by title, its counts once failed with 42P22, a collation
+    conflict) and the snapshot the same."""
+    texts = [" ".join([p["title"], p["summary"]] + p["keywords"]).lower() for p in mem.practices]
+    pair, triple = (max((g for g in mem.phrases.adjacent if g.count(" ") == n),
+                        key=lambda g: sum(f" {g} " in f" {t} " for t in texts)) for n in (1, 2))
+    for q, expect in ((f'"{pair}"', "memory"), (f'"{triple}" or -{pair.split()[0]}', "memory"),
+                      (f'"{pair}" or "kwintra nr 0"', "database")):
+        assert mem.oracle.paths([q]) == [expect], q
+        for role in (None, "reader"):
+            first = pages(mem.stack, {"q": q, "facets": FACETS, "sort": sort, "limit": 2}, role, expect, most=3)
+            assert first["total"] > 2, (q, first)
 
 
 @pytest.mark.parametrize("headers", [NO_CACHE, {"Cache-Control": "max-age=0"},
