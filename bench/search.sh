@@ -203,9 +203,11 @@ start_bdp() {
 # or older) is not waited for. Prints the load's log line.
 wait_memory() {
     local base=$1 name=$2 t
-    curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1" | grep -qi '^server-timing:' || return 0
+    # A new query each time: an answer cache's hit has no Server-Timing.
+    curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1&population_max=2000000000" |
+        grep -qi '^server-timing:' || return 0
     for t in $(seq 1 600); do
-        if curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1" |
+        if curl -fsS -D - -o /dev/null "$base/v1/practices?limit=1&population_min=$t" |
             grep -qi 'server-timing: counts;desc="memory"'; then
             grep -o 'search in memory: [^"]*' "$WORK/$name.log" | tail -n 1 >&2 || true
             return 0

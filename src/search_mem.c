@@ -326,7 +326,7 @@ void smem_add_title(struct smem *m, uint32_t doc, const char *lexeme, size_t len
     d->title_n += (uint32_t)npos;
 }
 
-uint32_t smem_doc_index(const struct smem *m, int32_t id)
+uint32_t smem_doc_at_or_after(const struct smem *m, long long id)
 {
     uint32_t lo = 0, hi = m->ndocs;
     while (lo < hi) {
@@ -336,7 +336,13 @@ uint32_t smem_doc_index(const struct smem *m, int32_t id)
         else
             hi = mid;
     }
-    return lo < m->ndocs && m->docs[lo].id == id ? lo : UINT32_MAX;
+    return lo;
+}
+
+uint32_t smem_doc_index(const struct smem *m, int32_t id)
+{
+    uint32_t i = smem_doc_at_or_after(m, id);
+    return i < m->ndocs && m->docs[i].id == id ? i : UINT32_MAX;
 }
 
 bool smem_set_title_order(struct smem *m, const int32_t *ids, uint32_t n)

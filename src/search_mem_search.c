@@ -341,20 +341,6 @@ static bool after_cursor(const struct smem *m, const struct row *r, bool after, 
     return !after || r->rank < rank || (r->rank == rank && m->docs[r->i].id < id);
 }
 
-/* The index of the last doc whose id is below id; -1: none. */
-static int64_t below_id(const struct smem *m, long long id)
-{
-    uint32_t lo = 0, hi = m->ndocs;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (m->docs[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (int64_t)lo - 1;
-}
-
 /* The last doc at or below from in res, not in cand, whose title is empty
  * or not as asked; -1: none. */
 static int64_t prev_other(const struct smem *m, const uint64_t *res, const uint64_t *cand,
@@ -425,7 +411,7 @@ static bool ranked(const struct smem *m, const struct search *s, const struct sm
         if (base[e] > after) /* all of it before the cursor */
             next[e] = -1;
         else if (base[e] == after) /* from the cursor's id down */
-            next[e] = below_id(m, s->after_id);
+            next[e] = (int64_t)smem_doc_at_or_after(m, s->after_id) - 1;
     }
     buf_puts(found, "[");
     while (k <= (size_t)s->limit) {

@@ -137,6 +137,8 @@ void smem_seal(struct smem *m);
 const struct smem_term *smem_term(const struct smem *m, const char *lexeme, size_t len);
 const struct smem_term *smem_title_term(const struct smem *m, const char *lexeme, size_t len);
 uint32_t smem_doc_index(const struct smem *m, int32_t id); /* UINT32_MAX: none */
+/* The index of the first doc whose id is id or more (ndocs: none). */
+uint32_t smem_doc_at_or_after(const struct smem *m, long long id);
 int smem_category_index(const struct smem *m, int32_t id); /* -1: none */
 /* A lexeme table of the caller's (the loader's sample): the entry of
  * lexeme, added if new. */
