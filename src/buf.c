@@ -109,29 +109,38 @@ void buf_json_str(struct buf *b, const char *s)
 {
     const unsigned char *end = (const unsigned char *)s + strlen(s);
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *run = (const unsigned char *)s; /* appended as it is, up to p */
     buf_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = run; p < end;) {
+        const char *esc = NULL;
+        char u[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+        size_t n = 1, len = 2;
         switch (*p) {
-        case '"': buf_append(b, "\\\"", 2); break;
-        case '\\': buf_append(b, "\\\\", 2); break;
-        case '\n': buf_append(b, "\\n", 2); break;
-        case '\r': buf_append(b, "\\r", 2); break;
-        case '\t': buf_append(b, "\\t", 2); break;
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
         default:
             if (*p < 0x20) {
-                char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-                buf_append(b, esc, 6);
-            } else if (*p < 0x80) {
-                buf_append(b, p, 1);
-            } else {
+                esc = u;
+                len = 6;
+            } else if (*p >= 0x80 && !(n = utf8_len(p, end))) {
                 /* Invalid UTF-8 (from a decoded path, a parser's message)
                  * becomes U+FFFD, so our JSON stays valid. */
-                size_t n = utf8_len(p, end);
-                buf_append(b, n ? (const char *)p : "\xef\xbf\xbd", n ? n : 3);
-                p += n ? n - 1 : 0;
+                esc = "\xef\xbf\xbd";
+                len = 3;
+                n = 1;
             }
         }
+        if (esc) {
+            buf_append(b, run, (size_t)(p - run));
+            buf_append(b, esc, len);
+            run = p + n;
+        }
+        p += n;
     }
+    buf_append(b, run, (size_t)(end - run));
     buf_append(b, "\"", 1);
 }
 

@@ -130,16 +130,22 @@ static bool is_wanted(const char *text, size_t start, size_t end, const char *co
 
 static void escape(struct buf *out, const char *s, size_t n)
 {
+    size_t run = 0; /* the start of what is appended as it is */
     for (size_t i = 0; i < n; i++) {
+        const char *e = NULL;
         switch (s[i]) {
-        case '&': buf_puts(out, "&amp;"); break;
-        case '<': buf_puts(out, "&lt;"); break;
-        case '>': buf_puts(out, "&gt;"); break;
-        case '"': buf_puts(out, "&quot;"); break;
-        case '\'': buf_puts(out, "&#39;"); break;
-        default: buf_append(out, s + i, 1);
+        case '&': e = "&amp;"; break;
+        case '<': e = "&lt;"; break;
+        case '>': e = "&gt;"; break;
+        case '"': e = "&quot;"; break;
+        case '\'': e = "&#39;"; break;
+        default: continue;
         }
+        buf_append(out, s + run, i - run);
+        buf_puts(out, e);
+        run = i + 1;
     }
+    buf_append(out, s + run, n - run);
 }
 
 /* The words of text, each with whether it is wanted; *count of them. */

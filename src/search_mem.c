@@ -139,6 +139,9 @@ bool smem_add_doc(struct smem *m, const struct smem_doc *d, const int32_t *cat_i
     x->ncats = (uint16_t)ncats;
     x->title_at = m->ntitle;
     x->title_n = 0;
+    memset(x->teryt7, 0, sizeof x->teryt7);
+    for (size_t k = 0; d->teryt && k < sizeof x->teryt7 && m->arena.p[d->teryt + k]; k++)
+        x->teryt7[k] = m->arena.p[d->teryt + k];
     int year = year_of(d->entered);
     x->year = (int16_t)(year < -9999 ? -9999 : year > 9999 ? 9999 : year);
     if (x->year < m->year_min)

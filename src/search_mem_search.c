@@ -115,8 +115,8 @@ static bool passes(const struct smem *m, const struct want *w, const struct smem
         (s->entered_to && d->entered > w->entered_to) ||
         (s->updated_since && d->updated < w->updated_since))
         return false;
-    if (s->teryt && (!d->teryt || strncmp(str(m, d->teryt), s->teryt, w->teryt_len) != 0))
-        return false;
+    if (s->teryt && (!d->teryt || memcmp(d->teryt7, s->teryt, w->teryt_len) != 0))
+        return false; /* teryt is 1-7 digits (search.c): within teryt7 */
     if (s->external_id && (!d->external_id || strcmp(str(m, d->external_id), s->external_id)))
         return false;
     if (w->category >= 0) {

@@ -32,7 +32,8 @@ struct smem_doc {
     uint16_t status, voivodeship, unit_type, source;
     uint16_t ncats;
     int16_t year;
-    bool indexed; /* it has a vector: without one it matches no query */
+    bool indexed;   /* it has a vector: without one it matches no query */
+    char teryt7[7]; /* teryt's first 7 bytes, NUL-padded: what a prefix filter reads */
 };
 
 /* What the facets count of a practice, apart from the rest (a pass over
@@ -58,7 +59,7 @@ struct smem_term {
     uint32_t *skip, *rank;
     bool nopos;
 };
-#define SMEM_SKIP 16
+#define SMEM_SKIP 8
 #define SMEM_MAXPOS 256 /* positions of a lexeme in a tsvector, at most */
 
 struct smem_category {
