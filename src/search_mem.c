@@ -79,13 +79,21 @@ uint32_t smem_string(struct smem *m, const char *s)
 
 /* Few distinct values (statuses, voivodeships, unit types, sources): a
  * look along the list is enough. */
-uint16_t smem_value(struct smem *m, const char *s)
+uint16_t smem_find_value(const struct smem *m, const char *s)
 {
     if (!s)
         return 0;
     for (uint32_t i = 1; i <= m->nvalues; i++)
         if (strcmp(m->arena.p + m->values[i], s) == 0)
             return (uint16_t)i;
+    return UINT16_MAX;
+}
+
+uint16_t smem_value(struct smem *m, const char *s)
+{
+    uint16_t i = smem_find_value(m, s);
+    if (i != UINT16_MAX)
+        return i;
     if (m->nvalues == UINT16_MAX - 1)
         return UINT16_MAX; /* saturated: the snapshot is refused (smem_add_doc) */
     m->values = xrealloc(m->values, (m->nvalues + 2) * sizeof *m->values);
@@ -112,9 +120,7 @@ int smem_category_index(const struct smem *m, int32_t id)
     return lo < m->ncats && m->cats[lo].id == id ? (int)lo : -1;
 }
 
-/* The proleptic Gregorian year of a day counted from 1970-01-01 (Howard
- * Hinnant's civil_from_days). */
-static int year_of(int32_t days)
+void smem_date(int32_t days, int *year, int *month, int *day)
 {
     long z = (long)days + 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -122,7 +128,9 @@ static int year_of(int32_t days)
     long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     long mp = (5 * doy + 2) / 153;
-    return (int)(yoe + era * 400 + (mp >= 10 ? 1 : 0));
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (*month <= 2));
 }
 
 bool smem_add_doc(struct smem *m, const struct smem_doc *d, const int32_t *cat_ids, int ncats)
@@ -142,7 +150,8 @@ bool smem_add_doc(struct smem *m, const struct smem_doc *d, const int32_t *cat_i
     memset(x->teryt7, 0, sizeof x->teryt7);
     for (size_t k = 0; d->teryt && k < sizeof x->teryt7 && m->arena.p[d->teryt + k]; k++)
         x->teryt7[k] = m->arena.p[d->teryt + k];
-    int year = year_of(d->entered);
+    int year, month, day;
+    smem_date(d->entered, &year, &month, &day);
     x->year = (int16_t)(year < -9999 ? -9999 : year > 9999 ? 9999 : year);
     if (x->year < m->year_min)
         m->year_min = x->year;

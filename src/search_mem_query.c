@@ -168,8 +168,6 @@ static void collect_items(const struct smem *m, struct smem_query *q)
         char **hit = bsearch(&nd->lexeme, q->items, q->nitems, sizeof *q->items, item_cmp);
         nd->item = (uint32_t)(hit - q->items);
         nd->term = smem_term(m, nd->lexeme, strlen(nd->lexeme));
-        if (!nd->term)
-            q->all_held = false;
     }
 }
 
@@ -209,7 +207,7 @@ static bool phrases_positional(const struct smem_query *q, int n)
 
 bool smem_query_parse(const struct smem *m, const char *tsquery, struct smem_query *q)
 {
-    *q = (struct smem_query){.all_held = true};
+    *q = (struct smem_query){0};
     struct parse x = {m, q, tsquery, false, BUF_INIT};
     q->root = parse_or(&x);
     skip_spaces(&x);

@@ -58,25 +58,14 @@ static int64_t micros_of(const char *s)
     return t * 1000000 + us;
 }
 
-/* The value's index, UINT16_MAX when no practice has it. */
-static uint16_t value_of(const struct smem *m, const char *v)
-{
-    if (!v)
-        return 0;
-    for (uint32_t i = 1; i <= m->nvalues; i++)
-        if (strcmp(str(m, m->values[i]), v) == 0)
-            return (uint16_t)i;
-    return UINT16_MAX;
-}
-
 static bool want_init(struct want *w, const struct smem *m, const struct search *s,
                       const char *category_id)
 {
     *w = (struct want){.s = s, .category = -1};
-    w->status = value_of(m, s->status);
-    w->voivodeship = value_of(m, s->voivodeship);
-    w->unit_type = value_of(m, s->unit_type);
-    w->source = value_of(m, s->source);
+    w->status = smem_find_value(m, s->status);
+    w->voivodeship = smem_find_value(m, s->voivodeship);
+    w->unit_type = smem_find_value(m, s->unit_type);
+    w->source = smem_find_value(m, s->source);
     if (category_id && (w->category = smem_category_index(m, (int32_t)atol(category_id))) < 0)
         return false;
     w->unit_id = s->unit_id ? (int32_t)atol(s->unit_id) : 0;
@@ -243,12 +232,9 @@ static void put_row(const struct smem *m, const struct search *s, struct buf *fo
         break;
     case SORT_ENTERED_DESC:
     case SORT_ENTERED_ASC: {
-        long z = (long)d->entered + 719468; /* Hinnant's civil_from_days */
-        long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-        long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
-        snprintf(key, sizeof key, "%04ld-%02ld-%02ld", yoe + era * 400 + (month <= 2), month, day);
+        int year, month, day;
+        smem_date(d->entered, &year, &month, &day);
+        snprintf(key, sizeof key, "%04d-%02d-%02d", year, month, day);
         break;
     }
     case SORT_TITLE: text = str(m, d->title); break;

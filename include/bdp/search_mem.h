@@ -109,7 +109,12 @@ struct smem {
 struct smem *smem_new(void);
 void smem_free(struct smem *m);                      /* safe with NULL */
 uint32_t smem_string(struct smem *m, const char *s); /* its offset; 0 for NULL */
-uint16_t smem_value(struct smem *m, const char *s);  /* its index in values; 0 for NULL */
+uint16_t smem_value(struct smem *m, const char *s); /* its index in values, added if new; 0: NULL */
+/* Its index in values, UINT16_MAX when none is s; 0 for NULL. */
+uint16_t smem_find_value(const struct smem *m, const char *s);
+/* The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+ * Hinnant's civil_from_days). */
+void smem_date(int32_t days, int *year, int *month, int *day);
 /* Adds a category (in increasing id order). */
 void smem_add_category(struct smem *m, int32_t id, bool area, const char *slug, const char *name);
 /* Adds practice d (in increasing id order; d->cats, d->ncats, d->year and
@@ -166,7 +171,6 @@ struct smem_query {
     uint32_t *item_title;                /* each item's title term id, UINT32_MAX: in no title */
     const struct smem_term **item_tterm; /* its title term (NULL: none), with postings */
     bool top_and;                        /* & or a phrase at the top: ts_rank's "and" form */
-    bool all_held;                       /* every lexeme's postings are in the snapshot */
     /* The postings of the items the snapshot does not hold, as fetched
      * (smem_query_fetched): doc indexes; NULL: not (yet). */
     uint32_t **fetched;
