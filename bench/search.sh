@@ -292,7 +292,8 @@ PGB_FILES=()
 for f in "$WORK"/sql/q*.sql; do PGB_FILES+=(-f "$f"); done
 
 # --- load: wrk against bdp, pgbench against PostgreSQL -------------------------------------
-export PGOPTIONS="-c statement_timeout=30000 -c TimeZone=UTC -c client_min_messages=warning"
+# The settings of every bdp connection (DB_OPTIONS, include/bdp/db.h).
+export PGOPTIONS="-c statement_timeout=30000 -c TimeZone=UTC -c client_min_messages=warning -c max_parallel_workers_per_gather=0 -c jit=off -c work_mem=32MB"
 PGB_CONN=(-h 127.0.0.1 -p "$PG_PORT" -U postgres)
 
 # CPU time (user + system) in clock ticks: of one process; of PostgreSQL

@@ -118,6 +118,8 @@ void buf_json_str(struct buf *b, const char *s)
         switch (*p) {
         case '"': esc = "\\\""; break;
         case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break; /* as PostgreSQL's escape_json */
+        case '\f': esc = "\\f"; break;
         case '\n': esc = "\\n"; break;
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;

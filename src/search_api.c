@@ -9,6 +9,7 @@
 #include "bdp/search_store.h"
 #include "bdp/server.h"
 
+#include <jansson.h>
 #include <string.h>
 #include <strings.h>
 
@@ -148,6 +149,23 @@ static struct smem *snapshot(struct req *r, bool lookup)
     return search_mem_get(r->srv->mem, gen);
 }
 
+/* The words a hit's highlight marks: from the snapshot m when there is
+ * one and they are not too many, else from the database. */
+static bool marked_words(struct db_conn *c, const struct smem *m, struct search_resolved *res,
+                         struct problem *pb)
+{
+    json_t *a = json_loads(buf_cstr(&res->lexemes), 0, NULL);
+    size_t n = json_array_size(a), k = 0;
+    const char **lexemes = xmalloc((n ? n : 1) * sizeof *lexemes);
+    for (size_t i = 0; i < n; i++)
+        if (json_is_string(json_array_get(a, i)))
+            lexemes[k++] = json_string_value(json_array_get(a, i));
+    bool mem = m && a && smem_marked_words(m, lexemes, k, SEARCH_MARKED_MAX, &res->words);
+    free(lexemes);
+    json_decref(a);
+    return mem || search_store_marked_words(c, res, pb);
+}
+
 struct fetched {
     struct smem_query *q;
     const struct smem *m;
@@ -202,7 +220,7 @@ void search_api_list(struct req *r)
     struct smem *mem = NULL;
     struct buf timing = BUF_INIT;
     struct db_conn *c = NULL;
-    struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
+    struct search_resolved res = {.tsq = BUF_INIT, .lexemes = BUF_INIT, .words = BUF_INIT};
     long long total = 0;
     problem_init(&pb);
 
@@ -236,6 +254,8 @@ void search_api_list(struct req *r)
         goto out;
     }
     mem = snapshot(r, lookup);
+    if (s.q && !marked_words(c, mem, &res, &pb))
+        goto out;
     if (!counts(r, &c, mem, &s, &res, false, &total, &facets, &found, &timing, &pb))
         goto out;
     double t0 = clock_ms();
@@ -274,7 +294,7 @@ void search_api_stats(struct req *r)
 {
     struct problem pb;
     struct search s = {.facets = (1u << FACET__MAX) - 1};
-    struct search_resolved res = {.tsq = BUF_INIT, .words = BUF_INIT};
+    struct search_resolved res = {.tsq = BUF_INIT, .lexemes = BUF_INIT, .words = BUF_INIT};
     struct buf facets = BUF_INIT, body = BUF_INIT, timing = BUF_INIT;
     long long total = 0;
     bool lookup, store;

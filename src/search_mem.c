@@ -64,6 +64,8 @@ void smem_free(struct smem *m)
     free(m->by_title);
     free(m->by_updated);
     free(m->title_rank);
+    free(m->vocab);
+    free(m->vocab_words);
     buf_free(&m->arena);
     free(m);
 }
@@ -392,6 +394,86 @@ static int keyed_desc(const void *a, const void *b)
 }
 
 /* The doc indexes newest entered first (updated: last updated first). */
+bool smem_add_vocab(struct smem *m, const char *lexeme)
+{
+    if (m->nvocab && strcmp(m->arena.p + m->vocab[m->nvocab - 1].lexeme, lexeme) >= 0)
+        return false;
+    if (m->nvocab == m->vocab_cap) {
+        m->vocab_cap = m->vocab_cap ? 2 * m->vocab_cap : 1024;
+        m->vocab = xrealloc(m->vocab, m->vocab_cap * sizeof *m->vocab);
+    }
+    m->vocab[m->nvocab++] = (struct smem_vocab){smem_string(m, lexeme), m->nvocab_words, 0};
+    return true;
+}
+
+void smem_add_vocab_word(struct smem *m, const char *word, size_t len)
+{
+    if (m->nvocab_words == m->vocab_words_cap) {
+        m->vocab_words_cap = m->vocab_words_cap ? 2 * m->vocab_words_cap : 4096;
+        m->vocab_words = xrealloc(m->vocab_words, m->vocab_words_cap * sizeof *m->vocab_words);
+    }
+    uint32_t at = (uint32_t)m->arena.len;
+    buf_append(&m->arena, word, len);
+    buf_append(&m->arena, "", 1);
+    m->vocab_words[m->nvocab_words++] = at;
+    m->vocab[m->nvocab - 1].n++;
+}
+
+static const struct smem_vocab *vocab_find(const struct smem *m, const char *lexeme)
+{
+    uint32_t lo = 0, hi = m->nvocab;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->arena.p + m->vocab[mid].lexeme, lexeme);
+        if (c == 0)
+            return &m->vocab[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool smem_marked_words(const struct smem *m, const char *const *lexemes, size_t n, size_t max,
+                       struct buf *out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct smem_vocab *v = vocab_find(m, lexemes[i]);
+        total += v ? v->n : 0;
+    }
+    const char **w = xmalloc((total ? total : 1) * sizeof *w);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct smem_vocab *v = vocab_find(m, lexemes[i]);
+        for (uint32_t j = 0; v && j < v->n; j++)
+            w[k++] = m->arena.p + m->vocab_words[v->first + j];
+    }
+    qsort(w, k, sizeof *w, str_cmp);
+    size_t u = 0; /* each word once: a word may have two of the lexemes */
+    for (size_t i = 0; i < k; i++)
+        if (!u || strcmp(w[u - 1], w[i]) != 0)
+            w[u++] = w[i];
+    bool ok = u <= max;
+    if (ok) {
+        buf_puts(out, "[");
+        for (size_t i = 0; i < u; i++) {
+            if (i)
+                buf_puts(out, ",");
+            buf_json_str(out, w[i]);
+        }
+        buf_puts(out, "]");
+    }
+    free(w);
+    return ok;
+}
+
 static uint32_t *order(const struct smem *m, bool updated)
 {
     size_t n = m->ndocs ? m->ndocs : 1;
@@ -443,6 +525,12 @@ void smem_seal(struct smem *m)
                m->ndoc_cats * sizeof *m->doc_cats +
                (m->terms.nslots + m->title_terms.nslots) * sizeof(struct smem_term) +
                m->ntitle * (sizeof *m->title_lex + sizeof *m->title_pos);
+    m->vocab = xrealloc(m->vocab, (m->nvocab ? m->nvocab : 1) * sizeof *m->vocab);
+    m->vocab_words =
+        xrealloc(m->vocab_words, (m->nvocab_words ? m->nvocab_words : 1) * sizeof *m->vocab_words);
+    m->vocab_cap = m->nvocab;
+    m->vocab_words_cap = m->nvocab_words;
+    m->bytes += m->nvocab * sizeof *m->vocab + m->nvocab_words * sizeof *m->vocab_words;
     for (uint32_t k = 0; k < m->terms.nslots; k++) {
         struct smem_term *t = &m->terms.slots[k];
         if (!t->lexeme)

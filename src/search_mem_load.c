@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,14 @@ static bool doc_row(void *ctx, const PGresult *r)
     return smem_add_doc(m, &d, cats, n);
 }
 
+/* A 32-bit number in network order. */
+static uint32_t be32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return ntohl(v);
+}
+
 /* Calls fn for each lexeme of a tsvector in PostgreSQL's binary form:
  * its count, then each lexeme's bytes, a NUL and its number of positions
  * with the positions (WordEntryPos, 16 bits). false when it is not one. */
@@ -120,11 +129,9 @@ static bool lexemes(const char *v, int len,
                     void *ctx)
 {
     const char *end = v + len;
-    uint32_t count;
     if (len < 4)
         return false;
-    memcpy(&count, v, 4);
-    count = ntohl(count);
+    uint32_t count = be32(v);
     v += 4;
     for (uint32_t i = 0; i < count; i++) {
         const char *nul = memchr(v, '\0', (size_t)(end - v));
@@ -208,6 +215,37 @@ static bool vector_row(void *ctx, const PGresult *r)
            !p->bad;
 }
 
+/* A lexeme of search_word and its words: text and text[] in PostgreSQL's
+ * binary form (dimensions, a null flag, the element type, each
+ * dimension's size and lower bound, then each element's length and
+ * bytes). */
+static bool vocab_row(void *ctx, const PGresult *r)
+{
+    struct smem *m = ctx;
+    const char *a = PQgetvalue(r, 0, 1), *end = a + PQgetlength(r, 0, 1);
+    if (!smem_add_vocab(m, PQgetvalue(r, 0, 0)) || end - a < 12)
+        return false;
+    uint32_t ndim = be32(a), n = 0;
+    if (ndim > 1 || end - a < 12 + 8 * (ptrdiff_t)ndim)
+        return false;
+    if (ndim == 1)
+        n = be32(a + 12);
+    a += 12 + 8 * ndim;
+    for (uint32_t i = 0; i < n; i++) {
+        if (end - a < 4)
+            return false;
+        uint32_t len = be32(a);
+        a += 4;
+        if (len == UINT32_MAX) /* NULL: search_word has none */
+            continue;
+        if ((size_t)(end - a) < len)
+            return false;
+        smem_add_vocab_word(m, a, len);
+        a += len;
+    }
+    return a == end;
+}
+
 struct title_order {
     int32_t *ids;
     uint32_t n;
@@ -270,7 +308,11 @@ static struct smem *load(PGconn *pg, uint64_t gen, long long min_docs, char *err
                 " WHERE vector IS NOT NULL ORDER BY practice_id",
                 0, NULL, true, vector_row, &p, err, errlen) &&
          stream(pg, "SELECT practice_id FROM practice_search ORDER BY title, practice_id", 0, NULL,
-                false, title_row, &titles, err, errlen);
+                false, title_row, &titles, err, errlen) &&
+         stream(pg,
+                "SELECT l COLLATE \"C\", array_agg(word) FROM search_word, unnest(lexemes) l"
+                " GROUP BY 1 ORDER BY 1",
+                0, NULL, true, vocab_row, m, err, errlen);
     if (ok && !smem_set_title_order(m, titles.ids, titles.n)) {
         snprintf(err, errlen, "the order by title names other practices");
         ok = false;

@@ -3,6 +3,7 @@
 #include "bdp/search_store.h"
 
 #include "bdp/highlight.h"
+#include "bdp/practice_doc.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -169,38 +170,34 @@ static const struct db_stmt st_category = {
     "SELECT id FROM category WHERE slug = $1 OR (id::text = $1 AND $1 ~ '^[1-9][0-9]{0,8}$')", 1};
 
 /* The query, the size of practice_search as the statistics have it
- * (which chooses a page's plan, walk_budget()) and the words a hit's
+ * (which chooses a page's plan, walk_budget()) and the lexemes a hit's
  * highlight marks. */
 static const struct db_stmt st_query = {
     "search_query",
     "SELECT q::text,"
     " (SELECT reltuples FROM pg_class WHERE oid = 'practice_search'::regclass)::float8,"
-    " search_marked_vocabulary(q)::text FROM search_query($1) q",
+    " array_to_json(search_query_lexemes(q))::text FROM search_query($1) q",
     1};
+
+/* The words that have one of those lexemes (at most SEARCH_MARKED_MAX). */
+static const struct db_stmt st_marked = {"search_marked",
+                                         "SELECT search_marked_vocabulary($1::tsquery)::text", 1};
 
 bool search_store_resolve(struct db_conn *c, const struct search *s, struct search_resolved *r,
                           struct problem *pb)
 {
-    /* For this transaction: no parallel workers (the server runs many
-     * requests at once; on two cores they only add overhead), room to hash
-     * a common word's matches, and with a query, no sequential scans: the
-     * planner does not count the cost of reading every vector from TOAST,
-     * and chose a scan that took ten times the index's time. Then no JIT
-     * either: a sequential scan that remains (the 12 categories, looked up
-     * by slug or id) costs 10^10 when disabled, far above jit_above_cost,
-     * and compiling it took 50-120 ms of a request. */
+    /* For this transaction, with a query: no sequential scans. The planner
+     * does not count the cost of reading every vector from TOAST, and chose
+     * a scan that took ten times the index's time. (No parallel workers,
+     * room to hash a common word's matches and no JIT are the connection's
+     * settings, db_connect_once: as SET LOCALs they cost 0.1 ms each.) */
     struct db_err e;
-    if (!db_command(c,
-                    s->q ? "BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0;"
-                           " SET LOCAL work_mem = '32MB'; SET LOCAL enable_seqscan = off;"
-                           " SET LOCAL jit = off"
-                         : "BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0;"
-                           " SET LOCAL work_mem = '32MB'",
+    if (!db_command(c, s->q ? "BEGIN READ ONLY; SET LOCAL enable_seqscan = off" : "BEGIN READ ONLY",
                     &e)) {
         db_err_problem(&e, pb);
         return false;
     }
-    *r = (struct search_resolved){.tsq = BUF_INIT, .words = BUF_INIT};
+    *r = (struct search_resolved){.tsq = BUF_INIT, .lexemes = BUF_INIT, .words = BUF_INIT};
     PGresult *res;
     if (s->category) {
         const char *params[] = {s->category};
@@ -222,16 +219,29 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
             return false;
         buf_puts(&r->tsq, PQgetvalue(res, 0, 0));
         r->rows = PQgetisnull(res, 0, 1) ? 0 : strtod(PQgetvalue(res, 0, 1), NULL);
-        buf_puts(&r->words, PQgetvalue(res, 0, 2));
+        buf_puts(&r->lexemes, PQgetvalue(res, 0, 2));
         r->tsquery = buf_cstr(&r->tsq);
         PQclear(res);
     }
     return true;
 }
 
+bool search_store_marked_words(struct db_conn *c, struct search_resolved *r, struct problem *pb)
+{
+    const char *params[] = {r->tsquery};
+    PGresult *res = db_query(c, &st_marked, params, NULL, pb);
+    if (!res)
+        return false;
+    buf_reset(&r->words);
+    buf_puts(&r->words, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return true;
+}
+
 void search_resolved_cleanup(struct search_resolved *r)
 {
     buf_free(&r->tsq);
+    buf_free(&r->lexemes);
     buf_free(&r->words);
 }
 
@@ -397,29 +407,27 @@ static PGresult *page_query(struct db_conn *c, const struct search *s,
         from_where(&b, s, res, NULL, NULL);
         order(&b, s, s->limit + 1);
     }
-    buf_puts(&b.sql, ") x) SELECT page.k::text, page.id, d.doc::text");
-    if (s->q)
-        buf_puts(&b.sql, ", p.title, p.summary");
+    /* The row after the page only says that one follows: no document. */
     buf_printf(&b.sql,
-               " FROM page JOIN practice_docs(ARRAY(SELECT id FROM page), $%d::boolean) d"
-               " ON d.id = page.id JOIN practice p ON p.id = page.id",
-               param(&b, s->with_private ? "true" : "false"));
-    buf_puts(&b.sql, " ORDER BY page.n");
+               ") x) SELECT page.k::text, page.id, d.* FROM page LEFT JOIN"
+               " practice_rows(ARRAY(SELECT id FROM page WHERE n <= %d), $%d::boolean) d"
+               " ON d.id = page.id ORDER BY page.n",
+               s->limit, param(&b, s->with_private ? "true" : "false"));
     PGresult *r = db_query_text(c, buf_cstr(&b.sql), b.n, b.params, pb);
     buf_free(&b.sql);
     return r;
 }
 
 /* The documents of rows already found (a JSON array of [key, id]), in
- * their order: prepared, the ids a parameter, so that practice_docs is
- * inlined and planned once (with the ids from a sub-select it ran as a
- * function, planned anew at every call: 2 of its 3 ms). */
+ * their order, but for a last row past the page: prepared, the ids a
+ * parameter, so that practice_rows is inlined and planned once (with the
+ * ids from a sub-select it ran as a function, planned anew at every call:
+ * 2 of its 3 ms). */
 static const struct db_stmt st_found = {
     "search_found",
-    "SELECT e.v->>0, (e.v->>1)::int, d.doc::text, p.title, p.summary"
+    "SELECT e.v->>0, (e.v->>1)::int, d.*"
     " FROM json_array_elements($1::json) WITH ORDINALITY e (v, n)"
-    " JOIN practice_docs($2::int[], $3::boolean) d ON d.id = (e.v->>1)::int"
-    " JOIN practice p ON p.id = d.id ORDER BY e.n",
+    " LEFT JOIN practice_rows($2::int[], $3::boolean) d ON d.id = (e.v->>1)::int ORDER BY e.n",
     3};
 
 static PGresult *found_query(struct db_conn *c, const struct search *s, const struct buf *found,
@@ -428,7 +436,7 @@ static PGresult *found_query(struct db_conn *c, const struct search *s, const st
     json_t *rows = json_loads(buf_cstr((struct buf *)found), 0, NULL);
     struct buf ids = BUF_INIT;
     buf_puts(&ids, "{");
-    for (size_t i = 0; i < json_array_size(rows); i++)
+    for (size_t i = 0; i < json_array_size(rows) && i < (size_t)s->limit; i++)
         buf_printf(&ids, "%s%lld", i ? "," : "",
                    (long long)json_integer_value(json_array_get(json_array_get(rows, i), 1)));
     buf_puts(&ids, "}");
@@ -462,17 +470,17 @@ bool search_store_page(struct db_conn *c, const struct search *s, const struct s
     if (s->q)
         marked_open(&m, buf_cstr((struct buf *)&res->words));
     buf_puts(items, "[");
-    for (int i = 0; i < shown; i++) {
-        const char *doc = PQgetvalue(r, i, 2);
-        size_t len = strlen(doc);
-        if (i)
-            buf_puts(items, ",");
-        if (!s->q) {
-            buf_append(items, doc, len);
+    for (int i = 0, k = 0; i < shown; i++) {
+        if (PQgetisnull(r, i, 2)) /* deleted since it was found */
             continue;
-        }
-        buf_append(items, doc, len - 1); /* the document's closing brace */
-        add_highlight(items, PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), &m);
+        if (k++)
+            buf_puts(items, ",");
+        practice_doc_write(items, r, i, 2);
+        if (!s->q)
+            continue;
+        items->len--; /* the document's closing brace */
+        add_highlight(items, PQgetvalue(r, i, 2 + PRACTICE_DOC_TITLE),
+                      PQgetvalue(r, i, 2 + PRACTICE_DOC_SUMMARY), &m);
         buf_puts(items, "}");
     }
     buf_puts(items, "]");

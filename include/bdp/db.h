@@ -24,6 +24,12 @@ struct db_err {
     char message[240];
 };
 
+/* Every connection's settings (libpq's "options"): db_connect_once says
+ * why. bench/search.sh gives pgbench the same. */
+#define DB_OPTIONS                                                                                 \
+    "-c statement_timeout=30000 -c TimeZone=UTC -c client_min_messages=warning"                    \
+    " -c max_parallel_workers_per_gather=0 -c jit=off -c work_mem=32MB"
+
 struct db_pool;
 struct db_conn;
 

@@ -1,6 +1,7 @@
 /* Search in memory: one snapshot of practice_search (every practice's
  * filter and facet columns, and the postings of the lexemes that at least
- * min_docs practices have), loaded by a background thread and used only
+ * min_docs practices have) and of search_word (the words a highlight
+ * marks), loaded by a background thread and used only
  * while the data generation it was loaded at is current. It counts a
  * search's matches and facets in microseconds where PostgreSQL visits
  * every match (tens of ms for a common word); what it cannot answer (a
@@ -68,6 +69,12 @@ struct smem_category {
     char *slug, *name;
 };
 
+/* A lexeme of search_word: its words are vocab_words[first..first+n). */
+struct smem_vocab {
+    uint32_t lexeme; /* in the arena */
+    uint32_t first, n;
+};
+
 /* A lexeme table: open addressing, slots a power of 2. */
 struct smem_terms {
     struct smem_term *slots;
@@ -101,6 +108,12 @@ struct smem {
      * oldest first), by title, last updated first; a doc's place in
      * by_title. */
     uint32_t *by_entered, *by_title, *by_updated, *title_rank;
+    /* search_word turned around: its lexemes in byte order, each with the
+     * words that have it (arena offsets), which a hit's highlight marks. */
+    struct smem_vocab *vocab;
+    uint32_t nvocab, vocab_cap;
+    uint32_t *vocab_words;
+    uint32_t nvocab_words, vocab_words_cap;
     struct buf arena; /* strings; offset 0 is never one */
     size_t bytes;     /* what it holds, roughly */
 };
@@ -138,6 +151,15 @@ int smem_positions(const struct smem_term *t, uint32_t i, uint16_t *out);
 /* The order by title as doc ids (PostgreSQL's collation decides it):
  * false if it does not name every doc once. */
 bool smem_set_title_order(struct smem *m, const int32_t *ids, uint32_t n);
+/* Adds a lexeme of search_word, in increasing byte order (false if not
+ * after the last one), then each of its words. */
+bool smem_add_vocab(struct smem *m, const char *lexeme);
+void smem_add_vocab_word(struct smem *m, const char *word, size_t len);
+/* The words of search_word that have one of lexemes (n of them), each
+ * once, as a JSON array appended to out (search_marked_vocabulary's
+ * answer); false, with nothing appended, when more than max do. */
+bool smem_marked_words(const struct smem *m, const char *const *lexemes, size_t n, size_t max,
+                       struct buf *out);
 /* Done adding: dense postings become bitmaps; the other sorts' orders. */
 void smem_seal(struct smem *m);
 const struct smem_term *smem_term(const struct smem *m, const char *lexeme, size_t len);

@@ -17,14 +17,22 @@ struct search_resolved {
     double rows;             /* with tsquery: practice_search's rows, as its statistics say */
     char id[16];
     struct buf tsq;
-    struct buf words; /* with tsquery: the words a hit's highlight marks, a JSON array */
+    struct buf lexemes; /* with tsquery: the lexemes a hit's highlight marks, a JSON array */
+    struct buf words;   /* the words that have them, a JSON array: search_store_marked_words
+                           or the snapshot in memory fills it for a page */
 };
+
+/* search_marked_vocabulary's LIMIT: the most words a highlight marks. */
+#define SEARCH_MARKED_MAX 10000
 
 /* Fills r for s: false + 400 naming "category" if it names none. r must be
  * search_resolved_cleanup'ed. */
 bool search_store_resolve(struct db_conn *c, const struct search *s, struct search_resolved *r,
                           struct problem *pb) __attribute__((warn_unused_result));
 void search_resolved_cleanup(struct search_resolved *r);
+/* Fills r->words from search_word. */
+bool search_store_marked_words(struct db_conn *c, struct search_resolved *r, struct problem *pb)
+    __attribute__((warn_unused_result));
 
 /* One page: items, a JSON array of the documents (each with "highlight"
  * when s->q is set), and next_cursor when more rows follow. total, the

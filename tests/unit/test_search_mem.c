@@ -307,6 +307,41 @@ static void fetched(const struct smem *m)
     buf_free(&f);
 }
 
+/* search_word turned around: each lexeme's words, what a highlight marks. */
+static void vocab(void)
+{
+    struct smem *m = smem_new();
+    CHECK(smem_add_vocab(m, "dom"));
+    smem_add_vocab_word(m, "domu", 4);
+    smem_add_vocab_word(m, "dom", 3);
+    smem_add_vocab_word(m, "domyxx", 4); /* the length counts */
+    CHECK(!smem_add_vocab(m, "dom"));    /* not after the last */
+    CHECK(!smem_add_vocab(m, "a"));
+    CHECK(smem_add_vocab(m, "kultura"));
+    smem_add_vocab_word(m, "kultury", 7);
+    smem_add_vocab_word(m, "domu", 4); /* two of a query's lexemes: marked once */
+    CHECK(smem_add_vocab(m, "say\\"));
+    smem_add_vocab_word(m, "it\"s", 4);
+    smem_seal(m);
+    struct buf out = BUF_INIT;
+    const char *q1[] = {"kultura", "dom", "nic"};
+    CHECK(smem_marked_words(m, q1, 3, 10, &out));
+    CHECK_STR(buf_cstr(&out), "[\"dom\",\"domu\",\"domy\",\"kultury\"]");
+    buf_reset(&out);
+    CHECK(smem_marked_words(m, q1 + 2, 1, 10, &out));
+    CHECK_STR(buf_cstr(&out), "[]");
+    buf_reset(&out);
+    CHECK(!smem_marked_words(m, q1, 3, 3, &out)); /* more than max: nothing */
+    CHECK_INT(out.len, 0);
+    CHECK(smem_marked_words(m, q1, 3, 4, &out));
+    buf_reset(&out);
+    const char *q2[] = {"say\\"};
+    CHECK(smem_marked_words(m, q2, 1, 10, &out));
+    CHECK_STR(buf_cstr(&out), "[\"it\\\"s\"]");
+    buf_free(&out);
+    smem_free(m);
+}
+
 int main(void)
 {
     struct smem *m = build();
@@ -320,5 +355,6 @@ int main(void)
     facets(m);
     fetched(m);
     smem_free(m);
+    vocab();
     return check_report();
 }
