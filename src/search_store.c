@@ -190,7 +190,8 @@ bool search_store_resolve(struct db_conn *c, const struct search *s, struct sear
      * does not count the cost of reading every vector from TOAST, and chose
      * a scan that took ten times the index's time. (No parallel workers,
      * room to hash a common word's matches and no JIT are the connection's
-     * settings, db_connect_once: as SET LOCALs they cost 0.1 ms each.) */
+     * settings, db_connect_once: as SET LOCALs, pgbench timed them at
+     * about 0.1 ms each.) */
     struct db_err e;
     if (!db_command(c, s->q ? "BEGIN READ ONLY; SET LOCAL enable_seqscan = off" : "BEGIN READ ONLY",
                     &e)) {
