@@ -471,21 +471,27 @@ def api(stack):
     return Api(stack)
 
 
-@pytest.fixture(autouse=True)
-def _restart_dead_bdp(request):
-    """When a test kills bdp serve, fail it, note it for the session's
-    teardown, and start bdp again so that the other tests still run."""
-    yield
-    if "stack" not in request.fixturenames:
-        return
-    s = request.getfixturevalue("stack")
+def restart_if_dead(s, request, started=None):
+    """When bdp serve of stack s died during the test, fail the test, note
+    it for the teardown, and start bdp again (then started(s), if given)
+    so that the other tests still run."""
     if s.proc is not None and s.proc.poll() is not None:
         rc = s.proc.returncode
         s.deaths.append(f"{request.node.nodeid} (exit {rc})")
         s.stderr_file.close()
         s.proc = None
         s.start_bdp()
+        if started:
+            started(s)
         pytest.fail(f"bdp serve died during this test (exit status {rc})", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _restart_dead_bdp(request):
+    """A test that kills bdp serve fails; the others still run."""
+    yield
+    if "stack" in request.fixturenames:
+        restart_if_dead(request.getfixturevalue("stack"), request)
 
 
 # --------------------------------------------------------------------------

@@ -32,7 +32,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import Api, bdp_bin, gmina_teryt, miasto_teryt, powiat_teryt, running_stack
+from conftest import (Api, bdp_bin, gmina_teryt, miasto_teryt, powiat_teryt, restart_if_dead,
+                      running_stack)
 
 MIN_DOCS = 3
 FACETS = "category,voivodeship,unit_type,year"
@@ -283,21 +284,11 @@ def build(stack):
 
 @pytest.fixture(autouse=True)
 def _restart_dead_bdp_of_mem(request):
-    """When bdp serve dies during a test, fail it, note it for the
-    teardown, and start bdp again (and wait for its snapshot) so that the
-    other tests still run."""
+    """A test that kills this module's bdp fails; the others still run,
+    once bdp has its snapshot again."""
     yield
-    if "mem" not in request.fixturenames:
-        return
-    s = request.getfixturevalue("mem").stack
-    if s.proc is not None and s.proc.poll() is not None:
-        rc = s.proc.returncode
-        s.deaths.append(f"{request.node.nodeid} (exit {rc})")
-        s.stderr_file.close()
-        s.proc = None
-        s.start_bdp()
-        settle(s)
-        pytest.fail(f"bdp serve died during this test (exit status {rc})", pytrace=False)
+    if "mem" in request.fixturenames:
+        restart_if_dead(request.getfixturevalue("mem").stack, request, settle)
 
 
 def stamp(rng, d):
